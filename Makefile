@@ -1,0 +1,50 @@
+# Two commands do everything:  `make book` builds the course, `make test` proves it.
+# Both create the virtualenv .venv from requirements.txt first if it is missing or stale.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.requirements-installed
+BUILD_FLAGS := -W -n --keep-going
+
+.PHONY: book test serve execute bench clean help
+
+help:
+	@echo "make book     build the HTML course into _build/html (executes the notebooks, cached)"
+	@echo "make test     run every test: mlelib, notebooks (nbval), zero-warning build, browser"
+	@echo "make serve    serve _build/html on http://127.0.0.1:8000"
+	@echo "make execute  re-execute every chapter in place, refreshing its stored outputs"
+	@echo "make bench    benchmark mlelib against scipy and statsmodels"
+	@echo "make clean    remove _build (keeps .venv)"
+
+# The environment: rebuilt from scratch whenever requirements.txt or pyproject.toml changes.
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 ...")'
+	@echo ">>> creating $(VENV) from requirements.txt (about a minute)"
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --requirement requirements.txt
+	@touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
+	@echo ""
+	@echo ">>> The course is built. Open: file://$(CURDIR)/_build/html/index.html  (or run: make serve)"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+serve:
+	@test -f _build/html/index.html || { echo "No built book: run 'make book' first."; exit 1; }
+	@echo ">>> serving http://127.0.0.1:8000 (Ctrl-C to stop)"
+	$(PYTHON) -m http.server 8000 --bind 127.0.0.1 --directory _build/html
+
+execute: $(STAMP)
+	cd chapters && ../$(BIN)/jupyter execute --inplace *.ipynb
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf _build

@@ -1,0 +1,33 @@
+"""Serve MathJax 3 from the site itself, so formulas render offline and no request leaves the site.
+
+The MathJax files come from the pinned PyPI package ``django-static-mathjax`` (MathJax 3.2.2).
+Only what a page needs is copied: the TeX-to-CommonHTML bundle, its fonts, and the components it
+may load lazily (TeX extensions, the context menu, accessibility).
+"""
+from pathlib import Path
+import shutil
+
+import mathjax
+
+SOURCE = Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
+PARTS = ["tex-chtml.js", "output/chtml", "input/tex/extensions", "ui", "a11y", "adaptors"]
+
+
+def _copy_mathjax(app, config):
+    target = Path(app.outdir).parent / "mathjax_static"
+    root = target / "mathjax"
+    if not (root / "tex-chtml.js").exists():
+        for part in PARTS:
+            src, dst = SOURCE / part, root / part
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            if src.is_dir():
+                shutil.copytree(src, dst, dirs_exist_ok=True)
+            else:
+                shutil.copy2(src, dst)
+    config.html_static_path = [*config.html_static_path, str(target)]
+    config.mathjax_path = "mathjax/tex-chtml.js"
+
+
+def setup(app):
+    app.connect("config-inited", _copy_mathjax)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
