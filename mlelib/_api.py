@@ -1,0 +1,49 @@
+"""``fit`` and ``loglik``: look the family up and dispatch to it."""
+
+from __future__ import annotations
+
+import difflib
+from types import MappingProxyType
+
+from ._family import Family
+from ._fit import Fit
+from .bernoulli import Bernoulli
+from .binomial import Binomial
+from .categorical import Categorical
+from .normal import Normal
+from .poisson import Poisson
+
+FAMILIES: MappingProxyType[str, Family] = MappingProxyType(
+    {family.name: family for family in (Bernoulli(), Binomial(), Categorical(), Poisson(), Normal())}
+)
+
+
+def family(name) -> Family:
+    """The family called ``name`` (a family object is returned as it is); ValueError listing the known ones."""
+    if isinstance(name, Family):
+        return name
+    if isinstance(name, str) and name in FAMILIES:
+        return FAMILIES[name]
+    close = difflib.get_close_matches(str(name).lower(), FAMILIES, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise ValueError(f"unknown family {name!r}{hint}; known families: {', '.join(FAMILIES)}")
+
+
+def fit(family_name, data, **known) -> Fit:
+    """Maximum-likelihood fit of ``data`` by the family ``family_name`` (see ``mlelib.FAMILIES``).
+
+    Known (fixed) parameters are keywords: ``fit("binomial", data, trials=10)``.
+    Raises DataError for unusable data, NoMaximumError when the likelihood has no maximum,
+    ValueError for an unknown family or keyword.
+    """
+    return family(family_name).fit(data, **known)
+
+
+def loglik(family_name, data, **params_and_known) -> float:
+    """The log-likelihood of ``data`` under ``family_name`` at the given parameters,
+    e.g. ``loglik("normal", data, mu=0.0, sigma2=1.0)``.
+
+    Raises DataError for unusable data, ValueError for an unknown family, a missing or unknown
+    parameter name, or a parameter outside the parameter space.
+    """
+    return family(family_name).loglik(data, **params_and_known)

@@ -1,0 +1,24 @@
+"""Sums over integer data through a table of values: f is evaluated once per distinct value."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from ._data import Counts
+
+
+def sum_and_sum_of(counts: Counts, f: Callable[[np.ndarray], np.ndarray]) -> tuple[float, float]:
+    """(sum(k), sum(f(k))) for validated integers 0 <= k <= hi.
+
+    When the range 0..hi is not much larger than the data, ``np.bincount`` tallies the values and f
+    (say gammaln, slow per element) runs on the 0..hi table only; otherwise f runs on the data.
+    """
+    k, hi = counts
+    if hi <= 4 * k.size + 1024:
+        tally = np.bincount(k, minlength=hi + 1)
+        values = np.arange(hi + 1, dtype=np.float64)
+        return float(tally @ values), float(tally @ f(values))
+    x = k.astype(np.float64)
+    return float(x.sum()), float(f(x).sum())

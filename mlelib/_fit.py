@@ -1,0 +1,111 @@
+"""The result of a fit: an immutable value that prints as a small table."""
+
+from __future__ import annotations
+
+import html
+import numbers
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+from scipy.special import ndtri
+
+MAX_ROWS = 12  # a fit with more parameter rows (categorical) prints the first MAX_ROWS - 1 and a count
+
+
+class FrozenDict(dict):
+    """A dict that cannot be changed after it is made (it still compares, prints and pickles as a dict)."""
+
+    __slots__ = ()
+
+    def _read_only(self, *args, **kwargs):
+        raise TypeError("a Fit is immutable: copy it with dict(...) to change it")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _read_only
+
+    def __reduce__(self):
+        return FrozenDict, (dict(self),)
+
+
+def _frozen(values: Mapping) -> FrozenDict:
+    """Values as a FrozenDict of plain floats; arrays (categorical p) become read-only copies."""
+    out = {}
+    for name, value in values.items():
+        if isinstance(value, np.ndarray):
+            value = value.copy()
+            value.flags.writeable = False
+        elif not isinstance(value, int):
+            value = float(value)
+        out[name] = value
+    return FrozenDict(out)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Fit:
+    """A maximum-likelihood fit (statsmodels' results objects in miniature).
+
+    family      the family's name, e.g. "weibull"
+    params      {name: estimate}, plain floats (categorical: p is a read-only numpy array)
+    loglik      the maximised log-likelihood
+    n           the number of observations
+    se          {name: standard error} from the Fisher information at the estimate (the family's
+                docstring says expected or observed; uniform: exact sampling distribution)
+    iterations  Newton steps taken (0 for closed forms)
+    known       the known (fixed) parameters used, e.g. {"trials": 10}
+    """
+
+    family: str
+    params: Mapping[str, float]
+    loglik: float
+    n: int
+    se: Mapping[str, float]
+    iterations: int = 0
+    known: Mapping[str, int] = field(default_factory=dict)
+
+    def __post_init__(self):
+        for name in ("params", "se", "known"):
+            object.__setattr__(self, name, _frozen(getattr(self, name)))
+        object.__setattr__(self, "loglik", float(self.loglik))
+
+    def ci(self, level: float = 0.95) -> dict:
+        """Confidence intervals {name: (lo, hi)} at ``level``: Wald (estimate +- z se) unless the
+        family says otherwise (uniform: exact)."""
+        if not (isinstance(level, numbers.Real) and 0 < level < 1):
+            raise ValueError(f"{self.family}: level must be a number strictly between 0 and 1, got {level!r}")
+        from ._api import FAMILIES
+
+        return FAMILIES[self.family].ci(self, float(level))
+
+    def _title(self) -> str:
+        known = "".join(f", {name}={value}" for name, value in self.known.items())
+        return (f"mlelib.Fit: {self.family}{known}, n={self.n}, loglik={self.loglik:.6g}, "
+                f"iterations={self.iterations}")
+
+    def _rows(self) -> list[tuple[str, str, str]]:
+        rows = []
+        for name, value in self.params.items():
+            if isinstance(value, np.ndarray):
+                rows += [(f"{name}[{i}]", f"{v:.6g}", f"{s:.6g}") for i, (v, s) in enumerate(zip(value, self.se[name]))]
+            else:
+                rows.append((name, f"{value:.6g}", f"{self.se[name]:.6g}"))
+        if len(rows) > MAX_ROWS:
+            rows = rows[:MAX_ROWS - 1] + [("...", f"({len(rows) - MAX_ROWS + 1} more)", "")]
+        return rows
+
+    def __repr__(self) -> str:
+        rows = [("param", "estimate", "se")] + self._rows()
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        lines = [f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c:>{widths[2]}}".rstrip() for a, b, c in rows]
+        return "\n".join([self._title()] + lines)
+
+    def _repr_html_(self) -> str:
+        body = "".join(f"<tr><td>{html.escape(a)}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in self._rows())
+        return (f'<table class="mlelib-fit"><caption>{html.escape(self._title())}</caption>'
+                "<thead><tr><th>param</th><th>estimate</th><th>se</th></tr></thead>"
+                f"<tbody>{body}</tbody></table>")
+
+
+def wald(fit: Fit, level: float) -> dict:
+    """Wald intervals estimate +- z se with z the standard normal (1 + level)/2 quantile."""
+    z = float(ndtri(0.5 + level / 2))
+    return {name: (value - z * fit.se[name], value + z * fit.se[name]) for name, value in fit.params.items()}

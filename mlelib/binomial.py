@@ -1,0 +1,67 @@
+"""The binomial family: successes in a known number of trials."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy.special import betaln, xlog1py, xlogy
+
+from ._counts import sum_and_sum_of
+from ._data import Support
+from ._errors import DataError
+from ._family import PROBABILITY, Family, positive_integer
+
+
+def binary_loglik(successes: float, failures: float, p: float) -> float:
+    """successes log p + failures log(1 - p), with 0 log 0 = 0 so boundary estimates have a finite value."""
+    return float(xlogy(successes, p) + xlog1py(failures, -p))
+
+
+def binary_se(p: float, trials: float) -> float:
+    """sqrt(p (1 - p) / trials): the inverse expected information of ``trials`` Bernoulli(p) trials."""
+    return math.sqrt(p * (1 - p) / trials)
+
+
+class Binomial(Family):
+    """Binomial(trials, p), ``trials`` known.
+
+    model      log f(x | p) = log C(trials, x) + x log p + (trials - x) log(1 - p),  x in 0..trials
+    estimator  p = sum(x) / (n trials)   (0 or 1 when every x is 0 or every x is trials: boundary maxima)
+    se         expected information n trials / (p (1 - p)): se(p) = sqrt(p (1 - p) / (n trials)); 0 at p = 0 or 1
+    raises     DataError: ``trials`` missing or not a positive integer; a value that is not an integer
+               in 0..trials, NaN, inf, empty or non-numeric data
+    """
+
+    name = "binomial"
+    params = ("p",)
+    known = ("trials",)
+    support = "integers 0..trials"
+    domains = {"p": PROBABILITY}
+
+    def sample(self, data, trials=None):
+        if trials is None:
+            raise DataError("binomial: the number of trials is needed: pass trials=..., "
+                            "e.g. mlelib.fit('binomial', data, trials=10)")
+        trials = positive_integer(self.name, "trials", trials)
+        support = Support(f"integers 0..{trials} (trials={trials})", integer=True, low=0, high=trials)
+        return support.counts(self.name, data), {"trials": trials}
+
+    def _stats(self, counts, trials):
+        def log_choose(v):  # log C(trials, v) = -log(trials + 1) - log B(trials - v + 1, v + 1), accurate for huge trials
+            return -math.log1p(trials) - betaln(trials - v + 1, v + 1)
+
+        successes, log_coefficients = sum_and_sum_of(counts, log_choose)
+        return counts.size, successes, log_coefficients
+
+    def estimate(self, counts, trials):
+        n, successes, log_coefficients = self._stats(counts, trials)
+        p = successes / (n * trials)
+        return {"p": p}, log_coefficients + binary_loglik(successes, n * trials - successes, p), 0
+
+    def log_density_sum(self, counts, p, trials):
+        n, successes, log_coefficients = self._stats(counts, trials)
+        return log_coefficients + binary_loglik(successes, n * trials - successes, p)
+
+    def standard_errors(self, params, n, trials):
+        return {"p": binary_se(params["p"], n * trials)}

@@ -1,0 +1,67 @@
+"""The normal (Gaussian) family."""
+
+from __future__ import annotations
+
+import math
+
+from ._blocks import mean_and_m2, sum_sq_dev
+from ._data import Support, as_floats
+from ._errors import NoMaximumError
+from ._family import POSITIVE, REAL, Family
+
+LOG_2PI = math.log(2 * math.pi)
+
+
+def no_spread(family: str, x, parameter: str, values: str = "values") -> NoMaximumError:
+    """The error for a sample without spread: the likelihood grows without bound as ``parameter`` -> 0."""
+    if x.min() == x.max():
+        what = f"all {x.size} {values} are equal ({x[0]:.17g})"
+    else:
+        what = f"the {values} differ by less than float64 resolves at their scale"
+    return NoMaximumError(f"{family}: {what}; the likelihood grows without bound as {parameter} -> 0, "
+                          "so it has no maximum")
+
+
+def normal_loglik(n: int, sigma2: float, sum_sq: float) -> float:
+    """sum of log N(x | mu, sigma2) given sum_sq = sum((x - mu)^2)."""
+    return -0.5 * n * (LOG_2PI + math.log(sigma2)) - sum_sq / (2 * sigma2)
+
+
+class Normal(Family):
+    """Normal(mu, sigma2), sigma2 the variance.
+
+    model      log f(x | mu, sigma2) = -log(2 pi sigma2) / 2 - (x - mu)^2 / (2 sigma2),  x real
+    estimator  mu = mean(x),  sigma2 = mean((x - mu)^2)   (divides by N, not N - 1)
+    se         expected information n diag(1/sigma2, 1/(2 sigma2^2)):
+               se(mu) = sqrt(sigma2 / n),  se(sigma2) = sigma2 sqrt(2 / n)
+    raises     DataError: NaN, inf, empty or non-numeric data; NoMaximumError: all values equal
+    """
+
+    name = "normal"
+    params = ("mu", "sigma2")
+    support = "finite real numbers"
+    domains = {"mu": REAL, "sigma2": POSITIVE}
+    _support = Support(support)
+
+    def sample(self, data):
+        return as_floats(self.name, data), {}
+
+    def estimate(self, x):
+        n = x.size
+        mu, sum_sq = mean_and_m2(x)
+        if not math.isfinite(sum_sq):
+            self._support.reject(self.name, x)
+        if sum_sq == 0:
+            raise no_spread(self.name, x, "sigma2")
+        sigma2 = sum_sq / n
+        return {"mu": mu, "sigma2": sigma2}, normal_loglik(n, sigma2, sum_sq), 0
+
+    def log_density_sum(self, x, mu, sigma2):
+        sum_sq = sum_sq_dev(x, mu)
+        if not math.isfinite(sum_sq):
+            self._support.reject(self.name, x)
+        return normal_loglik(x.size, sigma2, sum_sq)
+
+    def standard_errors(self, params, n):
+        sigma2 = params["sigma2"]
+        return {"mu": math.sqrt(sigma2 / n), "sigma2": sigma2 * math.sqrt(2 / n)}

@@ -1,0 +1,46 @@
+"""The Poisson family: counts of events."""
+
+from __future__ import annotations
+
+import math
+
+from scipy.special import gammaln, xlogy
+
+from ._counts import sum_and_sum_of
+from ._data import Support
+from ._family import NONNEGATIVE, Family
+
+
+def log_factorial(v):
+    return gammaln(v + 1)
+
+
+class Poisson(Family):
+    """Poisson(lam).
+
+    model      log f(x | lam) = x log lam - lam - log x!,  x in 0, 1, 2, ...
+    estimator  lam = mean(x)   (0 when every x is 0: a boundary maximum)
+    se         expected information n / lam: se(lam) = sqrt(lam / n); 0 at lam = 0
+    raises     DataError: a negative or non-integer value, NaN, inf, empty or non-numeric data
+    """
+
+    name = "poisson"
+    params = ("lam",)
+    support = "integers >= 0"
+    domains = {"lam": NONNEGATIVE}
+    _support = Support(support, integer=True, low=0)
+
+    def sample(self, data):
+        return self._support.counts(self.name, data), {}
+
+    def log_density_sum(self, counts, lam, stats=None):
+        total, log_factorials = stats or sum_and_sum_of(counts, log_factorial)
+        return float(xlogy(total, lam)) - counts.size * lam - log_factorials
+
+    def estimate(self, counts):
+        stats = sum_and_sum_of(counts, log_factorial)
+        lam = stats[0] / counts.size
+        return {"lam": lam}, self.log_density_sum(counts, lam, stats), 0
+
+    def standard_errors(self, params, n):
+        return {"lam": math.sqrt(params["lam"] / n)}
