@@ -10,12 +10,20 @@ from ._fit import Fit
 from .bernoulli import Bernoulli
 from .binomial import Binomial
 from .categorical import Categorical
+from .exponential import Exponential
+from .gamma import Gamma
+from .geometric import Geometric
+from .laplace import Laplace
+from .lognormal import Lognormal
 from .normal import Normal
 from .poisson import Poisson
+from .uniform import Uniform
+from .weibull import Weibull
 
-FAMILIES: MappingProxyType[str, Family] = MappingProxyType(
-    {family.name: family for family in (Bernoulli(), Binomial(), Categorical(), Poisson(), Normal())}
-)
+FAMILIES: MappingProxyType[str, Family] = MappingProxyType({family.name: family for family in (
+    Bernoulli(), Binomial(), Categorical(), Poisson(), Geometric(), Exponential(),
+    Normal(), Lognormal(), Laplace(), Uniform(), Weibull(), Gamma(),
+)})
 
 
 def family(name) -> Family:

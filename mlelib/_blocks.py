@@ -7,30 +7,49 @@ cache and the extra memory at one block. The loop is over blocks, never over ele
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 import numpy as np
 
-BLOCK = 1 << 15  # 32768 float64 = 256 KiB per scratch buffer
+# 8192 float64 = 64 KiB per scratch buffer, and below the length (10000) from which OpenBLAS runs a
+# dot product on several threads: on a busy machine those calls stall for milliseconds.
+BLOCK = 1 << 13
 
 BlockFunction = Callable[[np.ndarray, np.ndarray], tuple]
 
 
-def blockwise(fn: BlockFunction, x: np.ndarray) -> tuple:
-    """Element-wise sum over blocks of ``fn(block, scratch)``, a tuple of floats.
+def block_parts(fn: BlockFunction, x: np.ndarray) -> list[tuple]:
+    """``fn(block, scratch)`` for each consecutive block of ``x``, in order.
 
     ``scratch`` is a float64 buffer of the block's length that ``fn`` may overwrite.
     """
     n = x.size
-    with np.errstate(all="ignore"):  # NaN, inf and overflow show in the totals; callers check them
+    with np.errstate(all="ignore"):  # NaN, inf and overflow show in the results; callers check them
         if n <= BLOCK:
-            return fn(x, np.empty(n))
+            return [fn(x, np.empty(n))]
         scratch = np.empty(BLOCK)
-        totals = fn(x[:BLOCK], scratch)
-        for start in range(BLOCK, n, BLOCK):
-            block = x[start:start + BLOCK]
-            totals = tuple(a + b for a, b in zip(totals, fn(block, scratch[:block.size])))
-        return totals
+        parts = [fn(x[start:start + BLOCK], scratch) for start in range(0, n - BLOCK + 1, BLOCK)]
+        tail = n % BLOCK
+        if tail:
+            parts.append(fn(x[n - tail:], scratch[:tail]))
+    return parts
+
+
+def blockwise(fn: BlockFunction, x: np.ndarray) -> tuple:
+    """Element-wise sum over blocks of ``fn(block, scratch)`` (a tuple of numbers): see block_parts.
+
+    The blocks' partial sums are added exactly (math.fsum), so blocking costs no accuracy.
+    """
+    return tuple(_total(column) for column in zip(*block_parts(fn, x)))
+
+
+def _total(values) -> float:
+    """Exact sum of finite partial sums; NaN or inf (bad data, overflow) pass through as such."""
+    try:
+        return math.fsum(values)
+    except (OverflowError, ValueError):  # fsum refuses inf - inf and overflows
+        return math.nan
 
 
 def sum_sq_dev(x: np.ndarray, center: float) -> float:
@@ -38,7 +57,7 @@ def sum_sq_dev(x: np.ndarray, center: float) -> float:
 
     def part(block, scratch):
         np.subtract(block, center, out=scratch)
-        return (float(np.dot(scratch, scratch)),)
+        return (np.dot(scratch, scratch),)
 
     return blockwise(part, x)[0]
 
@@ -48,7 +67,7 @@ def sum_abs_dev(x: np.ndarray, center: float) -> float:
 
     def part(block, scratch):
         np.subtract(block, center, out=scratch)
-        return (float(np.abs(scratch, out=scratch).sum()),)
+        return (np.add.reduce(np.abs(scratch, out=scratch)),)
 
     return blockwise(part, x)[0]
 
@@ -58,12 +77,31 @@ def sum_and_log_sum(x: np.ndarray) -> tuple[float, float]:
 
     def part(block, scratch):
         np.log(block, out=scratch)
-        return float(block.sum()), float(scratch.sum())
+        return np.add.reduce(block), np.add.reduce(scratch)
 
     return blockwise(part, x)  # log(0) = -inf and log(-1) = nan show in the log sum
 
 
-def mean_and_m2(y: np.ndarray) -> tuple[float, float]:
-    """(mean(y), sum((y - mean)**2)), two-pass for accuracy; NaN or inf anywhere makes m2 non-finite."""
-    mean = float(y.sum()) / y.size
-    return mean, sum_sq_dev(y, mean)
+def mean_and_m2(y: np.ndarray, log: bool = False) -> tuple[float, float]:
+    """(mean, sum of squared deviations from the mean) of y, or of log(y) when ``log``.
+
+    One pass: each block's own mean and squared deviations, merged exactly as in Chan, Golub and
+    LeVeque (1983): m2 = sum(m2_b) + sum(n_b (mean_b - mean)^2). NaN or inf make m2 non-finite.
+    """
+
+    def part(block, scratch):
+        values = np.log(block, out=scratch) if log else block
+        total = np.add.reduce(values)
+        np.subtract(values, total / block.size, out=scratch)
+        return total, np.dot(scratch, scratch)
+
+    parts = block_parts(part, y)
+    if len(parts) == 1:
+        total, m2 = parts[0]
+        return float(total) / y.size, float(m2)
+    totals, m2s = np.array(parts).T
+    sizes = np.full(len(parts), BLOCK, dtype=np.float64)
+    sizes[-1] = y.size - BLOCK * (len(parts) - 1)
+    mean = _total(totals) / y.size
+    spread = totals / sizes - mean
+    return mean, _total(m2s) + float(np.dot(sizes * spread, spread))

@@ -27,6 +27,27 @@ def normal_loglik(n: int, sigma2: float, sum_sq: float) -> float:
     return -0.5 * n * (LOG_2PI + math.log(sigma2)) - sum_sq / (2 * sigma2)
 
 
+def gaussian_fit(family: str, support: Support, x, log: bool = False) -> tuple[dict, float, int]:
+    """The normal MLE of x, or of log x when ``log`` (the lognormal): ({mu, sigma2}, loglik of that, 0).
+
+    Non-finite statistics mean a bad value in x, which ``support`` names.
+    """
+    n = x.size
+    mu, sum_sq = mean_and_m2(x, log)
+    if not math.isfinite(sum_sq):
+        support.reject(family, x)
+    if sum_sq == 0:
+        raise no_spread(family, x, "sigma2", "log values" if log else "values")
+    sigma2 = sum_sq / n
+    return {"mu": mu, "sigma2": sigma2}, normal_loglik(n, sigma2, sum_sq), 0
+
+
+def normal_se(params: dict, n: int) -> dict:
+    """se(mu) = sqrt(sigma2 / n), se(sigma2) = sigma2 sqrt(2 / n): expected information inverted."""
+    sigma2 = params["sigma2"]
+    return {"mu": math.sqrt(sigma2 / n), "sigma2": sigma2 * math.sqrt(2 / n)}
+
+
 class Normal(Family):
     """Normal(mu, sigma2), sigma2 the variance.
 
@@ -47,14 +68,7 @@ class Normal(Family):
         return as_floats(self.name, data), {}
 
     def estimate(self, x):
-        n = x.size
-        mu, sum_sq = mean_and_m2(x)
-        if not math.isfinite(sum_sq):
-            self._support.reject(self.name, x)
-        if sum_sq == 0:
-            raise no_spread(self.name, x, "sigma2")
-        sigma2 = sum_sq / n
-        return {"mu": mu, "sigma2": sigma2}, normal_loglik(n, sigma2, sum_sq), 0
+        return gaussian_fit(self.name, self._support, x)
 
     def log_density_sum(self, x, mu, sigma2):
         sum_sq = sum_sq_dev(x, mu)
@@ -63,5 +77,4 @@ class Normal(Family):
         return normal_loglik(x.size, sigma2, sum_sq)
 
     def standard_errors(self, params, n):
-        sigma2 = params["sigma2"]
-        return {"mu": math.sqrt(sigma2 / n), "sigma2": sigma2 * math.sqrt(2 / n)}
+        return normal_se(params, n)

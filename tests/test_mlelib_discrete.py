@@ -183,3 +183,32 @@ def test_poisson_horse_kick_data_gives_lam_0_61():
     # Bortkiewicz (1898): 109, 65, 22, 3, 1 corps-years with 0..4 deaths
     x = np.repeat(np.arange(5), [109, 65, 22, 3, 1])
     assert mlelib.fit("poisson", x).params["lam"] == pytest.approx(122 / 200, rel=1e-15)
+
+
+# --- geometric ---------------------------------------------------------------------------------
+
+def test_geometric_p_is_one_over_the_mean():
+    x = rng().geometric(0.25, 1000)
+    assert mlelib.fit("geometric", x).params["p"] == pytest.approx(1 / x.mean(), rel=1e-15)
+
+
+def test_geometric_all_ones_gives_p_one_with_zero_se():
+    f = mlelib.fit("geometric", [1, 1, 1])
+    assert (f.params["p"], f.se["p"], f.loglik) == (1.0, 0.0, 0.0)
+
+
+def test_geometric_loglik_matches_scipy_geom_which_counts_trials_from_one():
+    x = rng().geometric(0.4, 300)
+    assert mlelib.loglik("geometric", x, p=0.35) == pytest.approx(stats.geom.logpmf(x, 0.35).sum(), rel=1e-13)
+
+
+def test_geometric_se_is_p_sqrt_one_minus_p_over_n():
+    x = rng().geometric(0.6, 70)
+    f = mlelib.fit("geometric", x)
+    p = f.params["p"]
+    assert f.se["p"] == pytest.approx(math.sqrt(p**2 * (1 - p) / 70), rel=1e-14)
+
+
+def test_geometric_zero_is_outside_the_support():
+    with pytest.raises(mlelib.DataError, match=r"geometric: value 0 at index 2 is outside the support; allowed: integers >= 1"):
+        mlelib.fit("geometric", [1, 3, 0])

@@ -1,0 +1,48 @@
+"""The exponential family (rate parametrisation)."""
+
+from __future__ import annotations
+
+import math
+
+from ._data import Support, as_floats
+from ._errors import NoMaximumError
+from ._family import POSITIVE, Family
+
+
+class Exponential(Family):
+    """Exponential(rate), mean 1 / rate.
+
+    model      log f(x | rate) = log rate - rate x,  x >= 0
+    estimator  rate = 1 / mean(x)
+    se         expected information n / rate^2: se(rate) = rate / sqrt(n)
+    raises     DataError: a negative value, NaN, inf, empty or non-numeric data;
+               NoMaximumError: every value is 0 (the likelihood grows without bound as rate -> inf)
+    """
+
+    name = "exponential"
+    params = ("rate",)
+    support = "x >= 0"
+    domains = {"rate": POSITIVE}
+    _support = Support(support, low=0.0)
+
+    def sample(self, data):
+        return as_floats(self.name, data), {}
+
+    def _total(self, x):
+        total = float(x.sum())
+        self._support.check_range(self.name, x, x.min(), total)  # a finite sum proves every x finite
+        return total
+
+    def estimate(self, x):
+        n, total = x.size, self._total(x)
+        if total == 0:
+            raise NoMaximumError(f"exponential: all {n} values are 0; the likelihood grows without bound "
+                                 "as rate -> inf, so it has no maximum")
+        rate = n / total
+        return {"rate": rate}, n * (math.log(rate) - 1), 0
+
+    def log_density_sum(self, x, rate):
+        return x.size * math.log(rate) - rate * self._total(x)
+
+    def standard_errors(self, params, n):
+        return {"rate": params["rate"] / math.sqrt(n)}
