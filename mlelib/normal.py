@@ -17,7 +17,7 @@ def no_spread(family: str, x, parameter: str, values: str = "values") -> NoMaxim
     if x.min() == x.max():
         what = f"all {x.size} {values} are equal ({x[0]:.17g})"
     else:
-        what = f"the {values} differ by less than float64 resolves at their scale"
+        what = f"the {values} differ too little for float64 to represent their spread"
     return NoMaximumError(f"{family}: {what}; the likelihood grows without bound as {parameter} -> 0, "
                           "so it has no maximum")
 

@@ -63,6 +63,11 @@ def test_normal_fit_does_not_modify_or_copy_a_float64_input():
     np.testing.assert_array_equal(x, before)
 
 
+def test_normal_with_a_variance_below_float64_range_raises_no_maximum():
+    with pytest.raises(NoMaximumError, match="normal: the values differ too little for float64 to represent their spread"):
+        mlelib.fit("normal", [0.0, 5e-324])
+
+
 def test_normal_with_all_values_equal_raises_no_maximum():
     with pytest.raises(NoMaximumError):
         mlelib.fit("normal", [5, 5, 5])
