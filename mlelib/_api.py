@@ -24,14 +24,14 @@ FAMILIES: MappingProxyType[str, Family] = MappingProxyType({family.name: family 
     Bernoulli(), Binomial(), Categorical(), Poisson(), Geometric(), Exponential(),
     Normal(), Lognormal(), Laplace(), Uniform(), Weibull(), Gamma(),
 )})
+_BY_NAME = dict(FAMILIES)
 
 
 def family(name) -> Family:
     """The family called ``name`` (a family object is returned as it is); ValueError listing the known ones."""
-    if isinstance(name, Family):
-        return name
-    if isinstance(name, str) and name in FAMILIES:
-        return FAMILIES[name]
+    found = _BY_NAME.get(name) if type(name) is str else name if isinstance(name, Family) else None
+    if found is not None:
+        return found
     close = difflib.get_close_matches(str(name).lower(), FAMILIES, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     raise ValueError(f"unknown family {name!r}{hint}; known families: {', '.join(FAMILIES)}")

@@ -95,13 +95,18 @@ def mean_and_m2(y: np.ndarray, log: bool = False) -> tuple[float, float]:
         np.subtract(values, total / block.size, out=scratch)
         return total, np.dot(scratch, scratch)
 
-    parts = block_parts(part, y)
-    if len(parts) == 1:
-        total, m2 = parts[0]
-        return float(total) / y.size, float(m2)
-    totals, m2s = np.array(parts).T
-    sizes = np.full(len(parts), BLOCK, dtype=np.float64)
-    sizes[-1] = y.size - BLOCK * (len(parts) - 1)
-    mean = _total(totals) / y.size
-    spread = totals / sizes - mean
-    return mean, _total(m2s) + float(np.dot(sizes * spread, spread))
+    n = y.size
+    with np.errstate(all="ignore"):  # NaN, inf and overflow give a non-finite m2: callers check it
+        if n <= BLOCK and not log:  # one block: the same arithmetic without the block machinery
+            mean = float(np.add.reduce(y)) / n
+            deviations = y - mean
+            return mean, float(np.dot(deviations, deviations))
+        parts = block_parts(part, y)
+        if len(parts) == 1:
+            return float(parts[0][0]) / n, float(parts[0][1])
+        totals, m2s = np.array(parts).T
+        sizes = np.full(len(parts), BLOCK, dtype=np.float64)
+        sizes[-1] = n - BLOCK * (len(parts) - 1)
+        mean = _total(totals) / n
+        spread = totals / sizes - mean
+        return mean, _total(m2s) + float(np.dot(sizes * spread, spread))

@@ -7,7 +7,7 @@ import numbers
 
 import numpy as np
 
-from ._data import show
+from ._data import Support, as_floats, show
 from ._errors import DataError
 from ._fit import Fit, wald
 
@@ -38,6 +38,11 @@ class Family:
     known: tuple[str, ...] = ()
     support: str
     domains: dict
+    _support: Support  # the checks behind ``support``
+
+    def sample(self, data):
+        """Real-valued data as float64 (families check the support along with their statistics)."""
+        return as_floats(self.name, data), {}
 
     def __repr__(self) -> str:
         known = f", known ({', '.join(self.known)})" if self.known else ""
@@ -45,7 +50,8 @@ class Family:
 
     def fit(self, data, **known) -> Fit:
         """The maximum-likelihood fit of ``data`` (see the family's docstring)."""
-        self._reject_unexpected(known, self.known, "fit")
+        if known:
+            self._reject_unexpected(known, self.known, "fit")
         x, known = self.sample(data, **known)
         params, loglik, iterations = self.estimate(x, **known)
         se = self.standard_errors(params, x.size, **known)
@@ -84,6 +90,13 @@ class Family:
                         if name in self.params and what == "fit" else "")
                 raise ValueError(f"{self.name}: {what} got an unexpected keyword {name!r}; allowed: "
                                  f"{', '.join(allowed) or 'none'}{hint}")
+
+
+class CountFamily(Family):
+    """A family of integer data without known parameters (bernoulli, poisson, geometric)."""
+
+    def sample(self, data):
+        return self._support.counts(self.name, data), {}
 
 
 def real_number(family: str, name: str, value) -> float:

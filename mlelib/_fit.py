@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import numbers
-from dataclasses import dataclass, field
 from typing import Mapping
 
 import numpy as np
@@ -28,44 +27,53 @@ class FrozenDict(dict):
 
 
 def _frozen(values: Mapping) -> FrozenDict:
-    """Values as a FrozenDict of plain floats; arrays (categorical p) become read-only copies."""
+    """Estimates as a FrozenDict of plain floats; arrays (categorical p) become read-only copies."""
+    if all(type(value) is float for value in values.values()):
+        return FrozenDict(values)
     out = {}
     for name, value in values.items():
         if isinstance(value, np.ndarray):
             value = value.copy()
             value.flags.writeable = False
-        elif not isinstance(value, int):
-            value = float(value)
-        out[name] = value
+            out[name] = value
+        else:
+            out[name] = float(value)
     return FrozenDict(out)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Fit:
-    """A maximum-likelihood fit (statsmodels' results objects in miniature).
+    """A maximum-likelihood fit, immutable (statsmodels' results objects in miniature).
 
     family      the family's name, e.g. "weibull"
     params      {name: estimate}, plain floats (categorical: p is a read-only numpy array)
     loglik      the maximised log-likelihood
     n           the number of observations
     se          {name: standard error} from the Fisher information at the estimate (the family's
-                docstring says expected or observed; uniform: exact sampling distribution)
+                docstring says expected or observed; uniform: the exact sampling distribution)
     iterations  Newton steps taken (0 for closed forms)
     known       the known (fixed) parameters used, e.g. {"trials": 10}
     """
 
-    family: str
-    params: Mapping[str, float]
-    loglik: float
-    n: int
-    se: Mapping[str, float]
-    iterations: int = 0
-    known: Mapping[str, int] = field(default_factory=dict)
+    __slots__ = ("family", "params", "loglik", "n", "se", "iterations", "known")
 
-    def __post_init__(self):
-        for name in ("params", "se", "known"):
-            object.__setattr__(self, name, _frozen(getattr(self, name)))
-        object.__setattr__(self, "loglik", float(self.loglik))
+    def __init__(self, family: str, params: Mapping, loglik: float, n: int, se: Mapping,
+                 iterations: int = 0, known: Mapping | None = None):
+        put = object.__setattr__
+        put(self, "family", family)
+        put(self, "params", _frozen(params))
+        put(self, "loglik", float(loglik))
+        put(self, "n", int(n))
+        put(self, "se", _frozen(se))
+        put(self, "iterations", int(iterations))
+        put(self, "known", FrozenDict(known or {}))
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"a Fit is immutable: cannot set {name}")
+
+    __delattr__ = __setattr__
+
+    def __reduce__(self):
+        return Fit, (self.family, dict(self.params), self.loglik, self.n, dict(self.se), self.iterations, dict(self.known))
 
     def ci(self, level: float = 0.95) -> dict:
         """Confidence intervals {name: (lo, hi)} at ``level``: Wald (estimate +- z se) unless the

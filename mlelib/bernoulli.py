@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from ._data import Support
-from ._family import PROBABILITY, Family
+from ._family import PROBABILITY, CountFamily
 from .binomial import binary_loglik, binary_se
 
 
-class Bernoulli(Family):
+class Bernoulli(CountFamily):
     """Bernoulli(p).
 
     model      log f(x | p) = x log p + (1 - x) log(1 - p),  x in {0, 1} (False/True accepted)
@@ -23,9 +23,6 @@ class Bernoulli(Family):
     support = "0 or 1 (bools accepted)"
     domains = {"p": PROBABILITY}
     _support = Support(support, integer=True, low=0, high=1)
-
-    def sample(self, data):
-        return self._support.counts(self.name, data), {}
 
     def log_density_sum(self, counts, p):
         successes = float(np.count_nonzero(counts.values))

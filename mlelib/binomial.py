@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 from scipy.special import betaln, xlog1py, xlogy
 
 from ._counts import sum_and_sum_of

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ._data import Support, as_floats
+from ._data import Support
 from ._errors import NoMaximumError
 from ._family import POSITIVE, Family
 
@@ -24,9 +24,6 @@ class Exponential(Family):
     support = "x >= 0"
     domains = {"rate": POSITIVE}
     _support = Support(support, low=0.0)
-
-    def sample(self, data):
-        return as_floats(self.name, data), {}
 
     def _total(self, x):
         total = float(x.sum())

@@ -8,7 +8,7 @@ import numpy as np
 from scipy.special import digamma, gammaln, polygamma
 
 from ._blocks import blockwise, sum_and_log_sum
-from ._data import Support, as_floats
+from ._data import Support
 from ._family import POSITIVE, Family
 from ._newton import solve
 from .normal import no_spread
@@ -61,9 +61,6 @@ class Gamma(Family):
     support = "x > 0"
     domains = {"shape": POSITIVE, "scale": POSITIVE}
     _support = Support(support, low=0.0, open_low=True)
-
-    def sample(self, data):
-        return as_floats(self.name, data), {}
 
     def _sums(self, x):
         total, log_total = sum_and_log_sum(x)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 
 from ._data import Support
-from ._family import OPEN_LOW_PROBABILITY, Family
+from ._family import OPEN_LOW_PROBABILITY, CountFamily
 from .binomial import binary_loglik
 
 
-class Geometric(Family):
+class Geometric(CountFamily):
     """Geometric(p) on 1, 2, 3, ...: trials up to and including the first success.
 
     model      log f(x | p) = log p + (x - 1) log(1 - p),  x in 1, 2, 3, ...
@@ -23,9 +23,6 @@ class Geometric(Family):
     support = "integers >= 1"
     domains = {"p": OPEN_LOW_PROBABILITY}
     _support = Support(support, integer=True, low=1)
-
-    def sample(self, data):
-        return self._support.counts(self.name, data), {}
 
     def log_density_sum(self, counts, p):
         trials = float(counts.values.sum(dtype=float))

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ._blocks import sum_abs_dev
-from ._data import Support, as_floats
+from ._data import Support
 from ._family import POSITIVE, REAL, Family
 from .normal import no_spread
 
@@ -31,9 +31,6 @@ class Laplace(Family):
     support = "finite real numbers"
     domains = {"mu": REAL, "b": POSITIVE}
     _support = Support(support)
-
-    def sample(self, data):
-        return as_floats(self.name, data), {}
 
     def _sum_abs_dev(self, x, mu):
         total = sum_abs_dev(x, mu)

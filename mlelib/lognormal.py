@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ._blocks import blockwise
-from ._data import Support, as_floats
+from ._data import Support
 from ._family import POSITIVE, REAL, Family
 from .normal import LOG_2PI, gaussian_fit, normal_se
 
@@ -27,9 +27,6 @@ class Lognormal(Family):
     support = "x > 0"
     domains = {"mu": REAL, "sigma2": POSITIVE}
     _support = Support(support, low=0.0, open_low=True)
-
-    def sample(self, data):
-        return as_floats(self.name, data), {}
 
     def estimate(self, x):
         # x <= 0, NaN or inf make the statistics of log x non-finite: gaussian_fit names the value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from ._blocks import mean_and_m2, sum_sq_dev
-from ._data import Support, as_floats
+from ._data import Support
 from ._errors import NoMaximumError
 from ._family import POSITIVE, REAL, Family
 
@@ -63,9 +63,6 @@ class Normal(Family):
     support = "finite real numbers"
     domains = {"mu": REAL, "sigma2": POSITIVE}
     _support = Support(support)
-
-    def sample(self, data):
-        return as_floats(self.name, data), {}
 
     def estimate(self, x):
         return gaussian_fit(self.name, self._support, x)

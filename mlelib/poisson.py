@@ -8,14 +8,14 @@ from scipy.special import gammaln, xlogy
 
 from ._counts import sum_and_sum_of
 from ._data import Support
-from ._family import NONNEGATIVE, Family
+from ._family import NONNEGATIVE, CountFamily
 
 
 def log_factorial(v):
     return gammaln(v + 1)
 
 
-class Poisson(Family):
+class Poisson(CountFamily):
     """Poisson(lam).
 
     model      log f(x | lam) = x log lam - lam - log x!,  x in 0, 1, 2, ...
@@ -29,9 +29,6 @@ class Poisson(Family):
     support = "integers >= 0"
     domains = {"lam": NONNEGATIVE}
     _support = Support(support, integer=True, low=0)
-
-    def sample(self, data):
-        return self._support.counts(self.name, data), {}
 
     def log_density_sum(self, counts, lam, stats=None):
         total, log_factorials = stats or sum_and_sum_of(counts, log_factorial)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ._data import Support, as_floats
+from ._data import Support
 from ._family import Family, real_number
 from .normal import no_spread
 
@@ -32,10 +32,6 @@ class Uniform(Family):
     support = "finite real numbers"
     domains = {}
     _support = Support(support)
-
-    def sample(self, data):
-        x = as_floats(self.name, data)
-        return x, {}
 
     def _range(self, x):
         low, high = float(x.min()), float(x.max())

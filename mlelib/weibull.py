@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ._blocks import blockwise, sum_sq_dev
-from ._data import Support, as_floats
+from ._data import Support
 from ._family import POSITIVE, Family
 from ._newton import solve
 from .normal import no_spread
@@ -42,9 +42,6 @@ class Weibull(Family):
     support = "x > 0"
     domains = {"shape": POSITIVE, "scale": POSITIVE}
     _support = Support(support, low=0.0, open_low=True)
-
-    def sample(self, data):
-        return as_floats(self.name, data), {}
 
     def estimate(self, x):
         n = x.size

@@ -22,7 +22,7 @@ from scipy import stats
 
 import mlelib
 
-PROPERTY = settings(max_examples=60, deadline=None, derandomize=True, database=None,
+PROPERTY = settings(max_examples=50, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 positive = st.floats(1e-3, 1e3)
