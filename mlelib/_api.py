@@ -44,7 +44,8 @@ def fit(family_name, data, **known) -> Fit:
     Raises DataError for unusable data, NoMaximumError when the likelihood has no maximum,
     ValueError for an unknown family or keyword.
     """
-    return family(family_name).fit(data, **known)
+    found = _BY_NAME.get(family_name) if type(family_name) is str else None  # the common case, fast
+    return (found or family(family_name)).fit(data, **known)
 
 
 def loglik(family_name, data, **params_and_known) -> float:

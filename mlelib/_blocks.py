@@ -96,11 +96,13 @@ def mean_and_m2(y: np.ndarray, log: bool = False) -> tuple[float, float]:
         return total, np.dot(scratch, scratch)
 
     n = y.size
+    if n <= BLOCK and not log:  # one block, for small-n speed: no block machinery, no errstate
+        mean = float(np.add.reduce(y)) / n  # NaN or inf give a non-finite mean (+inf with -inf warns)
+        if not math.isfinite(mean):
+            return mean, math.nan
+        deviations = y - mean
+        return mean, float(np.dot(deviations, deviations))  # overflows (and warns) only beyond 1e154
     with np.errstate(all="ignore"):  # NaN, inf and overflow give a non-finite m2: callers check it
-        if n <= BLOCK and not log:  # one block: the same arithmetic without the block machinery
-            mean = float(np.add.reduce(y)) / n
-            deviations = y - mean
-            return mean, float(np.dot(deviations, deviations))
         parts = block_parts(part, y)
         if len(parts) == 1:
             return float(parts[0][0]) / n, float(parts[0][1])

@@ -55,7 +55,7 @@ class Family:
         x, known = self.sample(data, **known)
         params, loglik, iterations = self.estimate(x, **known)
         se = self.standard_errors(params, x.size, **known)
-        return Fit(self.name, params, loglik, x.size, se, iterations, known)
+        return Fit(self.name, params, float(loglik), x.size, se, iterations, known)
 
     def loglik(self, data, **values) -> float:
         """The log-likelihood of ``data`` at the given parameters (and known parameters)."""

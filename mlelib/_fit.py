@@ -26,19 +26,14 @@ class FrozenDict(dict):
         return FrozenDict, (dict(self),)
 
 
-def _frozen(values: Mapping) -> FrozenDict:
-    """Estimates as a FrozenDict of plain floats; arrays (categorical p) become read-only copies."""
-    if all(type(value) is float for value in values.values()):
-        return FrozenDict(values)
-    out = {}
-    for name, value in values.items():
-        if isinstance(value, np.ndarray):
-            value = value.copy()
-            value.flags.writeable = False
-            out[name] = value
-        else:
-            out[name] = float(value)
-    return FrozenDict(out)
+_NO_KNOWN = FrozenDict()
+
+
+def read_only(values: np.ndarray) -> np.ndarray:
+    """A read-only copy of an array estimate (categorical p), so a Fit stays immutable."""
+    values = values.copy()
+    values.flags.writeable = False
+    return values
 
 
 class Fit:
@@ -54,18 +49,18 @@ class Fit:
     known       the known (fixed) parameters used, e.g. {"trials": 10}
     """
 
-    __slots__ = ("family", "params", "loglik", "n", "se", "iterations", "known")
-
     def __init__(self, family: str, params: Mapping, loglik: float, n: int, se: Mapping,
                  iterations: int = 0, known: Mapping | None = None):
-        put = object.__setattr__
-        put(self, "family", family)
-        put(self, "params", _frozen(params))
-        put(self, "loglik", float(loglik))
-        put(self, "n", int(n))
-        put(self, "se", _frozen(se))
-        put(self, "iterations", int(iterations))
-        put(self, "known", FrozenDict(known or {}))
+        # the families pass plain floats (arrays made read_only); this runs on every fit, so it
+        # writes the instance dict directly instead of converting or calling object.__setattr__
+        fields = self.__dict__
+        fields["family"] = family
+        fields["params"] = FrozenDict(params)
+        fields["loglik"] = loglik
+        fields["n"] = n
+        fields["se"] = FrozenDict(se)
+        fields["iterations"] = iterations
+        fields["known"] = FrozenDict(known) if known else _NO_KNOWN
 
     def __setattr__(self, name, value):
         raise AttributeError(f"a Fit is immutable: cannot set {name}")

@@ -29,7 +29,7 @@ class Bernoulli(CountFamily):
         return binary_loglik(successes, counts.size - successes, p)
 
     def estimate(self, counts):
-        p = np.count_nonzero(counts.values) / counts.size
+        p = int(np.count_nonzero(counts.values)) / counts.size
         return {"p": p}, self.log_density_sum(counts, p), 0
 
     def standard_errors(self, params, n):

@@ -7,6 +7,7 @@ from scipy.special import xlogy
 
 from ._data import Support
 from ._family import Family, positive_integer
+from ._fit import read_only
 
 
 class Categorical(Family):
@@ -56,9 +57,9 @@ class Categorical(Family):
 
     def estimate(self, labels, categories):
         tally = np.bincount(labels.values, minlength=categories)
-        p = tally / labels.size
+        p = read_only(tally / labels.size)
         return {"p": p}, float(xlogy(tally, p).sum()), 0
 
     def standard_errors(self, params, n, categories):
         p = params["p"]
-        return {"p": np.sqrt(p * (1 - p) / n)}
+        return {"p": read_only(np.sqrt(p * (1 - p) / n))}

@@ -80,7 +80,7 @@ class Gamma(Family):
             gap, gap_slope = log_minus_digamma(a)  # decreasing from inf to 0
             return 1 / gap - 1 / s, -gap_slope / (gap * gap), None
 
-        shape, steps, _ = solve(score, start)
+        shape, steps, _, _ = solve(score, start)
         loglik = n * (shape * math.log(shape) - shape - float(gammaln(shape)) - shape * s) - log_total
         return {"shape": shape, "scale": total / n / shape}, loglik, steps
 

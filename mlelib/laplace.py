@@ -12,6 +12,44 @@ from ._family import POSITIVE, REAL, Family
 from .normal import no_spread
 
 
+SELECT_FROM = 1 << 16  # below this size a full partition of a copy is as fast as anything
+SAMPLE = 1 << 14  # strided sample that brackets the median for larger data
+
+
+def median(x: np.ndarray) -> float:
+    """The sample median (the midpoint of the two middle values for even n), as np.median gives it.
+
+    Large data: the median is bracketed by order statistics of a strided sample of SAMPLE values,
+    4 standard errors either side; only the values inside the bracket (about 4 n / sqrt(SAMPLE),
+    3% of them) are copied and partitioned. If the bracket misses (bad luck, or NaN, whose
+    comparisons are all false), a full partition of a copy gives the answer: the result is exact
+    either way, only the time differs.
+    """
+    n = x.size
+    ranks = [n // 2] if n % 2 else [n // 2 - 1, n // 2]
+    if n >= SELECT_FROM:
+        sample = np.sort(x[:: n // SAMPLE])
+        middle, reach = sample.size // 2, 2 * math.isqrt(sample.size) + 1  # 4 sd of a median rank: 4 * 0.5 sqrt(m)
+        low, high = sample[max(middle - reach, 0)], sample[min(middle + reach, sample.size - 1)]
+        inside = np.greater_equal(x, low)
+        below = n - np.count_nonzero(inside)
+        np.logical_and(inside, np.less_equal(x, high), out=inside)
+        bracket = x[inside]
+        if below <= ranks[0] and ranks[-1] < below + bracket.size:
+            return _middle_value(bracket, [rank - below for rank in ranks])
+    return _middle_value(np.array(x), ranks)
+
+
+def _middle_value(values: np.ndarray, ranks: list[int]) -> float:
+    """The mean of the values at ``ranks`` in sorted order; partitions ``values`` in place."""
+    values.partition(ranks)
+    if len(ranks) == 1:
+        return float(values[ranks[0]])
+    low, high = float(values[ranks[0]]), float(values[ranks[1]])
+    mid = (low + high) / 2  # as np.median computes it
+    return mid if math.isfinite(mid) else low + (high - low) / 2
+
+
 class Laplace(Family):
     """Laplace(mu, b).
 
@@ -40,15 +78,8 @@ class Laplace(Family):
 
     def estimate(self, x):
         n = x.size
-        middle = np.array(x)  # a copy: partition reorders it
-        half = n // 2
-        if n % 2:
-            middle.partition(half)
-            mu = float(middle[half])
-        else:
-            middle.partition([half - 1, half])
-            mu = float(middle[half - 1] + (middle[half] - middle[half - 1]) / 2)
-        total = self._sum_abs_dev(middle, mu)
+        mu = median(x)
+        total = self._sum_abs_dev(x, mu)
         if total == 0:
             raise no_spread(self.name, x, "b")
         b = total / n

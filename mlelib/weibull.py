@@ -6,22 +6,16 @@ import math
 
 import numpy as np
 
-from ._blocks import blockwise, sum_sq_dev
+from ._blocks import BLOCK, blockwise, sum_sq_dev
 from ._data import Support
 from ._family import POSITIVE, Family
 from ._newton import solve
 from .normal import no_spread
 
 EULER_GAMMA = 0.5772156649015329
-
-
-def _log_data(family: str, support: Support, x: np.ndarray) -> np.ndarray:
-    """log(x) as a new array, after checking every x is in (0, inf) with one sum over the logs."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_x = np.log(x)
-    if not math.isfinite(float(log_x.sum())):  # log(0) = -inf, log(-1) = nan, log(inf) = inf
-        support.reject(family, x)
-    return log_x
+# A Newton step below this (relative) leaves an error ~ its square: take it without a further pass
+LAST_STEP = 1e-8
+ONES = np.ones(BLOCK)  # sum(w) as a dot product: faster than np.add.reduce
 
 
 class Weibull(Family):
@@ -45,26 +39,38 @@ class Weibull(Family):
 
     def estimate(self, x):
         n = x.size
-        z = _log_data(self.name, self._support, x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = np.log(x)  # log(0) = -inf, log(-1) = nan, log(inf) = inf: caught below
         top = float(z.max())
-        np.subtract(z, top, out=z)  # z = log(x / max x) <= 0: x^k / max^k never overflows
-        z_mean = float(z.sum()) / n
-        if z_mean == 0:  # a sum of numbers <= 0 is 0 only if every one is 0: all values equal
+
+        def center(block, scratch):  # z = log(x / max x) <= 0, in place: x^k / max^k never overflows
+            np.subtract(block, top, out=block)
+            return np.add.reduce(block), np.dot(block, block)
+
+        z_sum, z_squares = blockwise(center, z)
+        if not (math.isfinite(z_sum) and math.isfinite(top)):
+            self._support.reject(self.name, x)
+        if z_sum == 0:  # a sum of numbers <= 0 is 0 only if every one is 0: all values equal
             raise no_spread(self.name, x, "1/shape")
-        start = math.pi / math.sqrt(6 * sum_sq_dev(z, z_mean) / n)  # log x has variance pi^2 / (6 k^2)
+        z_mean = z_sum / n
+        variance = z_squares / n - z_mean * z_mean  # only for the start value: rounding is harmless
+        if not variance > 0:
+            variance = sum_sq_dev(z, z_mean) / n
+        start = math.pi / math.sqrt(6 * variance)  # log x has variance pi^2 / (6 k^2)
 
         def score(k):
             def part(block, scratch):
                 np.multiply(block, k, out=scratch)
                 np.exp(scratch, out=scratch)  # w = exp(k z)
-                sums = np.add.reduce(scratch), np.dot(scratch, block)
+                sums = np.dot(scratch, ONES[:block.size]), np.dot(scratch, block)
                 return *sums, np.dot(np.multiply(scratch, block, out=scratch), block)
 
             a, b, c = blockwise(part, z)  # sum(w), sum(w z), sum(w z^2)
             mean_w = b / a  # mean of z weighted by x^k
-            return mean_w - 1 / k - z_mean, c / a - mean_w * mean_w + 1 / (k * k), a
+            return mean_w - 1 / k - z_mean, c / a - mean_w * mean_w + 1 / (k * k), (a, b, c)
 
-        shape, steps, a = solve(score, start)
+        shape, steps, (a, b, c), offset = solve(score, start, last_step=LAST_STEP)
+        a += offset * (b + offset * c / 2)  # sum(w) at the root: Taylor in k (d/dk w = z w)
         scale = math.exp(top + math.log(a / n) / shape)
         loglik = n * (math.log(shape) - math.log(a / n) + (shape - 1) * z_mean - top - 1)
         return {"shape": shape, "scale": scale}, loglik, steps

@@ -231,3 +231,21 @@ def test_uniform_loglik_rejects_low_not_below_high():
 def test_uniform_all_values_equal_has_no_maximum():
     with pytest.raises(NoMaximumError, match="uniform: all 2 values are equal"):
         mlelib.fit("uniform", [0.5, 0.5])
+
+
+@pytest.mark.parametrize("arrange", ["random", "sorted", "reversed", "ties", "periodic"])
+def test_laplace_median_of_large_data_is_exactly_numpys(arrange):
+    generator = rng()
+    x = {"random": lambda: generator.laplace(0.0, 1.0, 200_001),
+         "sorted": lambda: np.sort(generator.normal(0.0, 1.0, 200_000)),
+         "reversed": lambda: np.sort(generator.normal(0.0, 1.0, 200_000))[::-1],
+         "ties": lambda: generator.integers(0, 3, 200_000).astype(float),
+         "periodic": lambda: np.tile([1.0, 2.0, 3.0, 100.0], 50_001)}[arrange]()
+    assert mlelib.fit("laplace", x).params["mu"] == np.median(x)
+
+
+def test_laplace_nan_in_large_data_is_named_with_its_index():
+    x = rng().laplace(0.0, 1.0, 100_000)
+    x[77_777] = np.nan
+    with pytest.raises(mlelib.DataError, match="laplace: value nan at index 77777 is NaN"):
+        mlelib.fit("laplace", x)

@@ -16,9 +16,25 @@ def normal_fit():
     return mlelib.fit("normal", np.random.default_rng(7).normal(2.0, 1.5, 400))
 
 
-def test_fit_fields_are_plain_python_numbers(normal_fit):
-    assert all(type(v) is float for v in (*normal_fit.params.values(), *normal_fit.se.values(), normal_fit.loglik))
-    assert type(normal_fit.n) is int and type(normal_fit.iterations) is int
+FAMILY_DATA = {
+    "bernoulli": ([0, 1, 1], {}), "binomial": ([1, 4], {"trials": 5}), "poisson": ([0, 3, 2], {}),
+    "geometric": ([1, 4, 2], {}), "exponential": ([0.5, 2.0], {}), "normal": ([1.0, 2.5, 2.0], {}),
+    "lognormal": ([1.0, 2.5, 2.0], {}), "laplace": ([1.0, 2.5, 2.0], {}), "uniform": ([1.0, 2.5, 2.0], {}),
+    "weibull": ([1.0, 2.5, 2.0], {}), "gamma": ([1.0, 2.5, 2.0], {}),
+}
+
+
+@pytest.mark.parametrize("family", FAMILY_DATA)
+def test_fit_fields_are_plain_python_numbers(family):
+    data, known = FAMILY_DATA[family]
+    f = mlelib.fit(family, data, **known)
+    assert all(type(v) is float for v in (*f.params.values(), *f.se.values(), f.loglik))
+    assert type(f.n) is int and type(f.iterations) is int
+    assert all(type(v) is float for v in f.ci().get(next(iter(f.params))))
+
+
+def test_every_family_has_a_plain_number_test():
+    assert sorted(FAMILY_DATA) == sorted(set(mlelib.FAMILIES) - {"categorical"})
 
 
 def test_fit_attributes_cannot_be_reassigned(normal_fit):

@@ -172,12 +172,25 @@ def test_gamma_nan_is_named_with_its_index():
 
 def test_solver_falls_back_to_bisection_from_a_hopeless_start():
     # root of log(x) - log(7) (increasing); a Newton step from 1e-9 would jump to a negative x
-    root, steps, _ = solve(lambda x: (math.log(x / 7), 1 / x, None), 1e-9)
+    root, steps, _, _ = solve(lambda x: (math.log(x / 7), 1 / x, None), 1e-9)
     assert root == pytest.approx(7.0, rel=1e-14) and steps < 60
 
 
+def test_solver_takes_a_tiny_last_step_without_evaluating_again():
+    evaluations = []
+
+    def score(x):
+        evaluations.append(x)
+        return x * x - 2, 2 * x, len(evaluations)
+
+    root, steps, extra, offset = solve(score, 1.5, last_step=1e-8)
+    assert root == pytest.approx(math.sqrt(2), rel=1e-15)
+    assert root == evaluations[-1] + offset and 0 < abs(offset) <= 1e-8 * root
+    assert steps == len(evaluations) == extra
+
+
 def test_solver_handles_a_decreasing_score():
-    root, _, _ = solve(lambda x: (1 / x - 0.25, -1 / x**2, None), 100.0, increasing=False)
+    root, _, _, _ = solve(lambda x: (1 / x - 0.25, -1 / x**2, None), 100.0, increasing=False)
     assert root == pytest.approx(4.0, rel=1e-14)
 
 
