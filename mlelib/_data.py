@@ -172,3 +172,7 @@ class Support:
         problem = next(problem for problem, mask in masks if mask[i])
         raise DataError(f"{family}: value {show(x[i])} at index {i} {problem}; allowed: {self.text}"
                         + _how_many(bad.size))
+
+
+POSITIVE_REALS = Support("x > 0", low=0.0, open_low=True)
+REALS = Support("finite real numbers")

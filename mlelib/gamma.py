@@ -8,7 +8,7 @@ import numpy as np
 from scipy.special import digamma, gammaln, polygamma
 
 from ._blocks import blockwise, sum_and_log_sum
-from ._data import Support
+from ._data import POSITIVE_REALS
 from ._family import POSITIVE, Family
 from ._newton import solve
 from .normal import no_spread
@@ -58,9 +58,9 @@ class Gamma(Family):
 
     name = "gamma"
     params = ("shape", "scale")
-    support = "x > 0"
+    support = POSITIVE_REALS.text
     domains = {"shape": POSITIVE, "scale": POSITIVE}
-    _support = Support(support, low=0.0, open_low=True)
+    _support = POSITIVE_REALS
 
     def _sums(self, x):
         total, log_total = sum_and_log_sum(x)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ._blocks import sum_abs_dev
-from ._data import Support
+from ._data import REALS
 from ._family import POSITIVE, REAL, Family
 from .normal import no_spread
 
@@ -66,9 +66,9 @@ class Laplace(Family):
 
     name = "laplace"
     params = ("mu", "b")
-    support = "finite real numbers"
+    support = REALS.text
     domains = {"mu": REAL, "b": POSITIVE}
-    _support = Support(support)
+    _support = REALS
 
     def _sum_abs_dev(self, x, mu):
         total = sum_abs_dev(x, mu)

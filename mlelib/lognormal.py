@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ._blocks import blockwise
-from ._data import Support
+from ._data import POSITIVE_REALS
 from ._family import POSITIVE, REAL, Family
 from .normal import LOG_2PI, gaussian_fit, normal_se
 
@@ -24,9 +24,9 @@ class Lognormal(Family):
 
     name = "lognormal"
     params = ("mu", "sigma2")
-    support = "x > 0"
+    support = POSITIVE_REALS.text
     domains = {"mu": REAL, "sigma2": POSITIVE}
-    _support = Support(support, low=0.0, open_low=True)
+    _support = POSITIVE_REALS
 
     def estimate(self, x):
         # x <= 0, NaN or inf make the statistics of log x non-finite: gaussian_fit names the value

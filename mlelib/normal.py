@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from ._blocks import mean_and_m2, sum_sq_dev
-from ._data import Support
+from ._data import REALS, Support
 from ._errors import NoMaximumError
 from ._family import POSITIVE, REAL, Family
 
@@ -60,9 +60,9 @@ class Normal(Family):
 
     name = "normal"
     params = ("mu", "sigma2")
-    support = "finite real numbers"
+    support = REALS.text
     domains = {"mu": REAL, "sigma2": POSITIVE}
-    _support = Support(support)
+    _support = REALS
 
     def estimate(self, x):
         return gaussian_fit(self.name, self._support, x)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ._data import Support
+from ._data import REALS
 from ._family import Family, real_number
 from .normal import no_spread
 
@@ -29,9 +29,9 @@ class Uniform(Family):
 
     name = "uniform"
     params = ("low", "high")
-    support = "finite real numbers"
+    support = REALS.text
     domains = {}
-    _support = Support(support)
+    _support = REALS
 
     def _range(self, x):
         low, high = float(x.min()), float(x.max())

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ._blocks import BLOCK, blockwise, sum_sq_dev
-from ._data import Support
+from ._data import POSITIVE_REALS
 from ._family import POSITIVE, Family
 from ._newton import solve
 from .normal import no_spread
@@ -33,9 +33,9 @@ class Weibull(Family):
 
     name = "weibull"
     params = ("shape", "scale")
-    support = "x > 0"
+    support = POSITIVE_REALS.text
     domains = {"shape": POSITIVE, "scale": POSITIVE}
-    _support = Support(support, low=0.0, open_low=True)
+    _support = POSITIVE_REALS
 
     def estimate(self, x):
         n = x.size

@@ -26,8 +26,10 @@ PROPERTY = settings(max_examples=50, deadline=None, derandomize=True, database=N
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 positive = st.floats(1e-3, 1e3)
-# no magnitudes near the subnormal range: there a variance underflows (tested separately)
+# no magnitudes near the subnormal range: there a variance underflows, a rate overflows (both are
+# errors tested separately)
 real = st.floats(-1e3, 1e3).filter(lambda v: v == 0 or abs(v) >= 1e-9)
+nonnegative = st.floats(0, 1e3).filter(lambda v: v == 0 or v >= 1e-9)
 
 
 def spread_out(values, low=1e-6):
@@ -47,7 +49,7 @@ SAMPLES = {
     "categorical": st.tuples(st.lists(st.integers(0, 6), min_size=1, max_size=60), st.just({})),
     "poisson": st.tuples(st.lists(st.integers(0, 200), min_size=1, max_size=60), st.just({})),
     "geometric": st.tuples(st.lists(st.integers(1, 200), min_size=1, max_size=60), st.just({})),
-    "exponential": st.tuples(st.lists(st.floats(0, 1e3), min_size=1, max_size=60).filter(any).map(np.array), st.just({})),
+    "exponential": st.tuples(st.lists(nonnegative, min_size=1, max_size=60).filter(any).map(np.array), st.just({})),
     "normal": st.tuples(continuous(real), st.just({})),
     "lognormal": st.tuples(continuous(positive), st.just({})),
     "laplace": st.tuples(continuous(real), st.just({})),
@@ -103,53 +105,45 @@ def perturbations(fit):
                 yield {**params, name: moved}
 
 
-def fitted(family, data):
-    values, known = data
+def fitted(family, source):
+    """A sample drawn for the family, its known parameters, and its fit."""
+    values, known = source.draw(SAMPLES[family])
     return values, known, mlelib.fit(family, values, **known)
 
 
 @pytest.mark.parametrize("family", list(SAMPLES))
-def test_fit_is_a_maximum_of_the_likelihood(family):
-    @PROPERTY
-    @given(SAMPLES[family])
-    def check(data):
-        x, known, fit = fitted(family, data)
-        tolerance = 1e-12 * magnitude(family, x, fit)
-        for params in perturbations(fit):
-            try:
-                value = mlelib.loglik(family, x, **params, **known)
-            except ValueError:  # outside the parameter space (p > 1, sigma2 < 0, low >= high, ...)
-                continue
-            assert value <= fit.loglik + tolerance, (params, value, fit)
-
-    check()
+@PROPERTY
+@given(source=st.data())
+def test_fit_is_a_maximum_of_the_likelihood(family, source):
+    x, known, fit = fitted(family, source)
+    tolerance = 1e-12 * magnitude(family, x, fit)
+    for params in perturbations(fit):
+        try:
+            value = mlelib.loglik(family, x, **params, **known)
+        except ValueError:  # outside the parameter space (p > 1, sigma2 < 0, low >= high, ...)
+            continue
+        assert value <= fit.loglik + tolerance, (params, value, fit)
 
 
 @pytest.mark.parametrize("family", list(SAMPLES))
-def test_loglik_at_the_fitted_params_equals_fit_loglik(family):
-    @PROPERTY
-    @given(SAMPLES[family])
-    def check(data):
-        x, known, fit = fitted(family, data)
-        again = mlelib.loglik(family, x, **fit.params, **known)
-        # fit.loglik comes from the estimator's own statistics (e.g. -n/2 (log 2 pi sigma2 + 1)),
-        # loglik from the data again: both round, at ~1e-16 of the magnitude of their terms
-        assert again == pytest.approx(fit.loglik, rel=0, abs=1e-12 * magnitude(family, x, fit))
-
-    check()
+@PROPERTY
+@given(source=st.data())
+def test_loglik_at_the_fitted_params_equals_fit_loglik(family, source):
+    x, known, fit = fitted(family, source)
+    again = mlelib.loglik(family, x, **fit.params, **known)
+    # fit.loglik comes from the estimator's own statistics (e.g. -n/2 (log 2 pi sigma2 + 1)),
+    # loglik from the data again: both round, at ~1e-16 of the magnitude of their terms
+    assert again == pytest.approx(fit.loglik, rel=0, abs=1e-12 * magnitude(family, x, fit))
 
 
 @pytest.mark.parametrize("family", list(SAMPLES))
-def test_fitted_loglik_agrees_with_scipys_log_density(family):
-    @PROPERTY
-    @given(SAMPLES[family])
-    def check(data):
-        x, known, fit = fitted(family, data)
-        expected = scipy_logpdf(family, x, dict(fit.params), dict(fit.known)).sum()
-        # scipy's log-densities are computed term by term: same rounding argument as above
-        assert fit.loglik == pytest.approx(expected, rel=0, abs=1e-12 * magnitude(family, x, fit))
-
-    check()
+@PROPERTY
+@given(source=st.data())
+def test_fitted_loglik_agrees_with_scipys_log_density(family, source):
+    x, known, fit = fitted(family, source)
+    expected = scipy_logpdf(family, x, dict(fit.params), dict(fit.known)).sum()
+    # scipy's log-densities are computed term by term: same rounding argument as above
+    assert fit.loglik == pytest.approx(expected, rel=0, abs=1e-12 * magnitude(family, x, fit))
 
 
 def scipy_closed_form(family, x):
@@ -171,20 +165,17 @@ def scipy_closed_form(family, x):
 
 
 @pytest.mark.parametrize("family", ["normal", "exponential", "lognormal", "uniform", "laplace"])
-def test_closed_form_params_agree_with_scipy(family):
-    @PROPERTY
-    @given(SAMPLES[family])
-    def check(data):
-        x, known, fit = fitted(family, data)
-        theirs = scipy_closed_form(family, x)
-        scale = np.abs(np.log(x)).max() if family == "lognormal" else np.abs(x).max()
-        for name, value in fit.params.items():
-            # same formula, different summation order: the data's spread is >= 1e-6 of their size,
-            # so a variance is resolved to ~1e-16 / 1e-6 relative; 1e-8 allows for that
-            tolerance = 1e-8 * (abs(value) + (scale**2 if name == "sigma2" else scale) * 1e-4)
-            assert value == pytest.approx(theirs[name], rel=0, abs=tolerance), (name, value, theirs)
-
-    check()
+@PROPERTY
+@given(source=st.data())
+def test_closed_form_params_agree_with_scipy(family, source):
+    x, known, fit = fitted(family, source)
+    theirs = scipy_closed_form(family, x)
+    scale = np.abs(np.log(x)).max() if family == "lognormal" else np.abs(x).max()
+    for name, value in fit.params.items():
+        # same formula, different summation order: the data's spread is >= 1e-6 of their size,
+        # so a variance is resolved to ~1e-16 / 1e-6 relative; 1e-8 allows for that
+        tolerance = 1e-8 * (abs(value) + (scale**2 if name == "sigma2" else scale) * 1e-4)
+        assert value == pytest.approx(theirs[name], rel=0, abs=tolerance), (name, value, theirs)
 
 
 def scipy_iterative_fit(family, x):
@@ -198,18 +189,15 @@ def scipy_iterative_fit(family, x):
 
 
 @pytest.mark.parametrize("family", ["gamma", "weibull"])
-def test_iterative_fit_is_at_least_as_likely_as_scipys(family):
-    @PROPERTY
-    @given(SAMPLES[family])
-    def check(data):
-        x, known, fit = fitted(family, data)
-        theirs = scipy_iterative_fit(family, x)
-        assume(all(np.isfinite(v) and v > 0 for v in theirs.values()))
-        # scipy stops its optimiser at ~1e-8 relative, so its optimum can sit slightly below ours;
-        # it must never be above by more than rounding
-        assert fit.loglik >= mlelib.loglik(family, x, **theirs) - 1e-12 * magnitude(family, x, fit)
-
-    check()
+@PROPERTY
+@given(source=st.data())
+def test_iterative_fit_is_at_least_as_likely_as_scipys(family, source):
+    x, known, fit = fitted(family, source)
+    theirs = scipy_iterative_fit(family, x)
+    assume(all(np.isfinite(v) and v > 0 for v in theirs.values()))
+    # scipy stops its optimiser at ~1e-8 relative, so its optimum can sit slightly below ours;
+    # it must never be above by more than rounding
+    assert fit.loglik >= mlelib.loglik(family, x, **theirs) - 1e-12 * magnitude(family, x, fit)
 
 
 SCALE_PARAMS = {  # how each parameter moves when the data are multiplied by c
@@ -224,36 +212,30 @@ SCALE_PARAMS = {  # how each parameter moves when the data are multiplied by c
 
 
 @pytest.mark.parametrize("family", list(SCALE_PARAMS))
-def test_rescaling_the_data_rescales_scale_params_and_keeps_shapes(family):
-    @PROPERTY
-    @given(SAMPLES[family], st.sampled_from([1e-8, 1e-3, 0.37, 2.0, 1e3, 1e8]))
-    def check(data, c):
-        x, known, fit = fitted(family, data)
-        assume(spread_out(x, 1e-3))
-        rescaled = mlelib.fit(family, x * c)
-        for name, move in SCALE_PARAMS[family].items():
-            # x * c rounds each value by 1e-16 relative; with spread >= 1e-3 of |x| the estimates
-            # move by at most ~1e-12 relative: 1e-9 is a safe bound that any scaling bug breaks
-            expected = move(fit.params[name], c)
-            assert rescaled.params[name] == pytest.approx(expected, rel=1e-9, abs=1e-9 * abs(c) * np.abs(x).max()), name
-
-    check()
+@PROPERTY
+@given(source=st.data(), c=st.sampled_from([1e-8, 1e-3, 0.37, 2.0, 1e3, 1e8]))
+def test_rescaling_the_data_rescales_scale_params_and_keeps_shapes(family, source, c):
+    x, known, fit = fitted(family, source)
+    assume(spread_out(x, 1e-3))
+    rescaled = mlelib.fit(family, x * c)
+    for name, move in SCALE_PARAMS[family].items():
+        # x * c rounds each value by 1e-16 relative; with spread >= 1e-3 of |x| the estimates
+        # move by at most ~1e-12 relative: 1e-9 is a safe bound that any scaling bug breaks
+        expected = move(fit.params[name], c)
+        assert rescaled.params[name] == pytest.approx(expected, rel=1e-9, abs=1e-9 * abs(c) * np.abs(x).max()), name
 
 
 @pytest.mark.parametrize("family, location", [("normal", "mu"), ("laplace", "mu"), ("uniform", None)])
-def test_shifting_the_data_moves_locations_and_keeps_spreads(family, location):
-    @PROPERTY
-    @given(SAMPLES[family], st.sampled_from([-500.0, -1.5, 0.25, 1e3]))
-    def check(data, shift):
-        x, known, fit = fitted(family, data)
-        assume(spread_out(x, 1e-3))
-        shifted = mlelib.fit(family, x + shift)
-        size = np.abs(x).max() + abs(shift)
-        for name, value in fit.params.items():
-            moves = name in (location, "low", "high")
-            # adding the shift rounds each value by 1e-16 of `size`; estimates move as much
-            # (variances by that relative to the spread, which is >= 1e-3 of the size)
-            tolerance = 1e-10 * (size * size if name == "sigma2" else size)
-            assert shifted.params[name] == pytest.approx(value + shift if moves else value, rel=0, abs=tolerance), name
-
-    check()
+@PROPERTY
+@given(source=st.data(), shift=st.sampled_from([-500.0, -1.5, 0.25, 1e3]))
+def test_shifting_the_data_moves_locations_and_keeps_spreads(family, location, source, shift):
+    x, known, fit = fitted(family, source)
+    assume(spread_out(x, 1e-3))
+    shifted = mlelib.fit(family, x + shift)
+    size = np.abs(x).max() + abs(shift)
+    for name, value in fit.params.items():
+        moves = name in (location, "low", "high")
+        # adding the shift rounds each value by 1e-16 of `size`; estimates move as much
+        # (variances by that relative to the spread, which is >= 1e-3 of the size)
+        tolerance = 1e-10 * (size * size if name == "sigma2" else size)
+        assert shifted.params[name] == pytest.approx(value + shift if moves else value, rel=0, abs=tolerance), name
