@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.special import digamma, gammaln, polygamma
+from scipy.special import digamma, gammaln, zeta
 
 from ._blocks import blockwise, sum_and_log_sum
 from ._data import POSITIVE_REALS
@@ -33,7 +33,7 @@ SERIES_FROM = 20.0
 def log_minus_digamma(a: float) -> tuple[float, float]:
     """(log a - digamma(a), its derivative 1/a - trigamma(a)), accurate for every a > 0."""
     if a < SERIES_FROM:
-        return math.log(a) - float(digamma(a)), 1 / a - float(polygamma(1, a))
+        return math.log(a) - float(digamma(a)), 1 / a - float(zeta(2.0, a))  # trigamma(a) = zeta(2, a)
     u = 1 / (a * a)
     gap = slope = 0.0
     for k, coefficient in reversed(list(enumerate(_GAP_SERIES, start=1))):
