@@ -4,8 +4,21 @@
 >>> f = mlelib.fit("normal", [4.0, 5.0, 6.0])
 >>> f.params
 {'mu': 5.0, 'sigma2': 0.6666666666666666}
+>>> f
+mlelib.Fit: normal, n=3, loglik=-3.64862, iterations=0
+param   estimate        se
+mu             5  0.471405
+sigma2  0.666667  0.544331
 >>> mlelib.loglik("normal", [4.0, 5.0, 6.0], mu=5.0, sigma2=1.0) < f.loglik
 True
+>>> mlelib.fit("binomial", [3, 7], trials=10).params
+{'p': 0.5}
+
+``fit(family, data, **known)`` returns an immutable :class:`Fit`; ``loglik(family, data,
+**params_and_known)`` a float; ``FAMILIES`` maps each name to its family object (``.name``,
+``.params``, ``.known``, ``.support``; its docstring gives the model, the estimator and the
+standard errors). Unusable data raise :class:`DataError`, data without a maximum
+:class:`NoMaximumError` (both are ``ValueError``); an unknown family or keyword is a ``ValueError``.
 """
 
 from ._api import FAMILIES, fit, loglik

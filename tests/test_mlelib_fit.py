@@ -133,3 +133,9 @@ def test_fit_accepts_a_family_object_as_well_as_its_name():
     data = [1, 2, 2]
     assert mlelib.fit(mlelib.FAMILIES["poisson"], data).params == mlelib.fit("poisson", data).params
     assert math.isfinite(mlelib.loglik(mlelib.FAMILIES["poisson"], data, lam=1.0))
+
+
+def test_package_docstring_examples_run_as_shown():
+    import doctest
+
+    assert doctest.testmod(mlelib, verbose=False).failed == 0
