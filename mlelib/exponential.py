@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
+from ._blocks import reductions
 from ._data import Support
 from ._errors import DataError, NoMaximumError
 from ._family import POSITIVE, Family
@@ -27,9 +30,9 @@ class Exponential(Family):
     _support = Support(support, low=0.0)
 
     def _total(self, x):
-        total = float(x.sum())
-        self._support.check_range(self.name, x, x.min(), total)  # a finite sum proves every x finite
-        return total
+        total, smallest = reductions(x, np.add, np.minimum)
+        self._support.check_range(self.name, x, smallest, total)  # a finite sum proves every x finite
+        return float(total)
 
     def estimate(self, x):
         n, total = x.size, self._total(x)

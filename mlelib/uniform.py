@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
+from ._blocks import reductions
 from ._data import REALS
 from ._family import Family, real_number
 from .normal import no_spread
@@ -34,7 +37,7 @@ class Uniform(Family):
     _support = REALS
 
     def _range(self, x):
-        low, high = float(x.min()), float(x.max())
+        low, high = map(float, reductions(x, np.minimum, np.maximum))
         width = high - low
         if not math.isfinite(width):  # NaN or inf in x (or a range beyond float64)
             self._support.reject(self.name, x)

@@ -186,3 +186,12 @@ def test_normal_with_one_value_has_no_maximum():
 def test_data_too_large_for_float64_sums_is_a_data_error_not_nan():
     with pytest.raises(DataError, match="normal: the values are too large for float64 arithmetic"):
         mlelib.fit("normal", [1e200, -1e200, 3e200])
+
+
+@pytest.mark.parametrize("family", ["exponential", "normal", "lognormal", "laplace", "uniform", "weibull", "gamma"])
+@pytest.mark.parametrize("bad, problem", [(np.nan, "is NaN"), (np.inf, "is infinite")])
+def test_a_bad_value_deep_in_a_large_array_is_found_by_every_continuous_family(family, bad, problem):
+    x = np.random.default_rng(3).gamma(2.0, 1.0, 200_001)  # many blocks
+    x[150_000] = bad
+    with pytest.raises(DataError, match=rf"{family}: value -?(nan|inf) at index 150000 {problem}"):
+        mlelib.fit(family, x)
