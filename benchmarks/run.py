@@ -210,7 +210,7 @@ def print_targets(rows: list[dict], weibull_logliks: list, memory: dict) -> None
     at = {(row["family"], row["n"]): row for row in rows}
 
     def check(label: str, value: float, good: bool) -> None:
-        print(f"  {'met    ' if good else 'NOT MET'}  {label}: {value:.2f}")
+        print(f"  {'met    ' if good else 'NOT MET'}  {label}: {value:.3f}")
 
     print("\ntargets at n = 10^6 unless said otherwise:")
     weibull = at[("weibull", 10**6)]
