@@ -64,3 +64,9 @@ def toc_documents():
 def toc_pages(toc_documents):
     """The HTML page of every document in the table of contents, relative to the site root."""
     return [f"{doc}.html" for doc in toc_documents]
+
+
+@pytest.fixture(scope="session")
+def chapter_pages(toc_documents):
+    """The HTML pages of the notebook chapters (each must show formulas and figures)."""
+    return [f"{doc}.html" for doc in toc_documents if (ROOT / f"{doc}.ipynb").exists()]
