@@ -39,14 +39,14 @@ def read_only(values: np.ndarray) -> np.ndarray:
 class Fit:
     """A maximum-likelihood fit, immutable (statsmodels' results objects in miniature).
 
-    family      the family's name, e.g. "weibull"
-    params      {name: estimate}, plain floats (categorical: p is a read-only numpy array)
-    loglik      the maximised log-likelihood
-    n           the number of observations
-    se          {name: standard error} from the Fisher information at the estimate (the family's
-                docstring says expected or observed; uniform: the exact sampling distribution)
-    iterations  Newton steps taken (0 for closed forms)
-    known       the known (fixed) parameters used, e.g. {"trials": 10}
+    :family: the family's name, e.g. ``"weibull"``
+    :params: ``{name: estimate}``, plain floats (categorical: ``p`` is a read-only numpy array)
+    :loglik: the maximised log-likelihood
+    :n: the number of observations
+    :se: ``{name: standard error}`` from the Fisher information at the estimate (each family's
+        docstring says whether expected or observed; uniform: the exact sampling distribution)
+    :iterations: Newton steps taken (0 for closed forms)
+    :known: the known (fixed) parameters used, e.g. ``{"trials": 10}``
     """
 
     def __init__(self, family: str, params: Mapping, loglik: float, n: int, se: Mapping,

@@ -25,11 +25,11 @@ def binary_se(p: float, trials: float) -> float:
 class Binomial(Family):
     """Binomial(trials, p), ``trials`` known.
 
-    model      log f(x | p) = log C(trials, x) + x log p + (trials - x) log(1 - p),  x in 0..trials
-    estimator  p = sum(x) / (n trials)   (0 or 1 when every x is 0 or every x is trials: boundary maxima)
-    se         expected information n trials / (p (1 - p)): se(p) = sqrt(p (1 - p) / (n trials)); 0 at p = 0 or 1
-    raises     DataError: ``trials`` missing or not a positive integer; a value that is not an integer
-               in 0..trials, NaN, inf, empty or non-numeric data
+    :model: log f(x | p) = log C(trials, x) + x log p + (trials - x) log(1 - p),  x in 0..trials
+    :estimator: p = sum(x) / (n trials)   (0 or 1 when every x is 0 or every x is trials: boundary maxima)
+    :se: expected information n trials / (p (1 - p)): se(p) = sqrt(p (1 - p) / (n trials)); 0 at p = 0 or 1
+    :raises: DataError: ``trials`` missing or not a positive integer; a value that is not an integer
+        in 0..trials, NaN, inf, empty or non-numeric data
     """
 
     name = "binomial"

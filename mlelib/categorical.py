@@ -13,14 +13,14 @@ from ._fit import read_only
 class Categorical(Family):
     """Categorical(p), p = (p_0, ..., p_{K-1}) with sum(p) = 1, K = ``categories`` known.
 
-    model      log f(x | p) = log p_x,  x in 0..K-1 (integer labels)
-    estimator  p_i = n_i / N, the share of label i (Lagrange multiplier for sum(p) = 1); p_i = 0
-               for a label never seen (a boundary maximum)
-    se         se(p_i) = sqrt(p_i (1 - p_i) / N): the inverse expected information of the multinomial
-               under the constraint sum(p) = 1 (each count is binomial); 0 where p_i is 0 or 1
-    known      categories K, a positive integer; by default the largest label + 1 (in ``loglik``: len(p))
-    raises     DataError: a negative or non-integer label, a label >= categories, NaN, inf, empty or
-               non-numeric data, categories not a positive integer
+    :model: log f(x | p) = log p_x,  x in 0..K-1 (integer labels)
+    :estimator: p_i = n_i / N, the share of label i (Lagrange multiplier for sum(p) = 1); p_i = 0
+        for a label never seen (a boundary maximum)
+    :se: se(p_i) = sqrt(p_i (1 - p_i) / N): the inverse expected information of the multinomial
+        under the constraint sum(p) = 1 (each count is binomial); 0 where p_i is 0 or 1
+    :known: categories K, a positive integer; by default the largest label + 1 (in ``loglik``: len(p))
+    :raises: DataError: a negative or non-integer label, a label >= categories, NaN, inf, empty or
+        non-numeric data, categories not a positive integer
     """
 
     name = "categorical"

@@ -15,12 +15,12 @@ from ._family import POSITIVE, Family
 class Exponential(Family):
     """Exponential(rate), mean 1 / rate.
 
-    model      log f(x | rate) = log rate - rate x,  x >= 0
-    estimator  rate = 1 / mean(x)
-    se         expected information n / rate^2: se(rate) = rate / sqrt(n)
-    raises     DataError: a negative value, NaN, inf, empty or non-numeric data;
-               NoMaximumError: every value is 0 (the likelihood grows without bound as rate -> inf);
-               DataError also when the values are so small (subnormal) that the rate overflows
+    :model: log f(x | rate) = log rate - rate x,  x >= 0
+    :estimator: rate = 1 / mean(x)
+    :se: expected information n / rate^2: se(rate) = rate / sqrt(n)
+    :raises: DataError: a negative value, NaN, inf, empty or non-numeric data;
+        NoMaximumError: every value is 0 (the likelihood grows without bound as rate -> inf);
+        DataError also when the values are so small (subnormal) that the rate overflows
     """
 
     name = "exponential"

@@ -45,15 +45,15 @@ def log_minus_digamma(a: float) -> tuple[float, float]:
 class Gamma(Family):
     """Gamma(shape, scale), shape a > 0, scale theta > 0 (mean a theta).
 
-    model      log f(x | a, theta) = (a - 1) log x - x / theta - log Gamma(a) - a log theta,  x > 0
-    estimator  a solves the profile equation  log a - digamma(a) = log(mean x) - mean(log x)
-               (Newton on 1 / (log a - digamma(a)), which is nearly linear in a, from Minka's
-               approximation; bracket-safeguarded), then theta = mean(x) / a
-    se         expected information n [[trigamma(a), 1/theta], [1/theta, a/theta^2]] inverted:
-               se(a) = sqrt(a / (n (a trigamma(a) - 1))),
-               se(theta) = theta sqrt(trigamma(a) / (n (a trigamma(a) - 1)))
-    raises     DataError: a value <= 0, NaN, inf, empty or non-numeric data;
-               NoMaximumError: all values equal (the likelihood grows without bound as a -> inf)
+    :model: log f(x | a, theta) = (a - 1) log x - x / theta - log Gamma(a) - a log theta,  x > 0
+    :estimator: a solves the profile equation  log a - digamma(a) = log(mean x) - mean(log x)
+        (Newton on 1 / (log a - digamma(a)), which is nearly linear in a, from Minka's
+        approximation; bracket-safeguarded), then theta = mean(x) / a
+    :se: expected information n [[trigamma(a), 1/theta], [1/theta, a/theta^2]] inverted:
+        se(a) = sqrt(a / (n (a trigamma(a) - 1))),
+        se(theta) = theta sqrt(trigamma(a) / (n (a trigamma(a) - 1)))
+    :raises: DataError: a value <= 0, NaN, inf, empty or non-numeric data;
+        NoMaximumError: all values equal (the likelihood grows without bound as a -> inf)
     """
 
     name = "gamma"

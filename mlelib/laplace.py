@@ -53,15 +53,15 @@ def _middle_value(values: np.ndarray, ranks: list[int]) -> float:
 class Laplace(Family):
     """Laplace(mu, b).
 
-    model      log f(x | mu, b) = -log(2 b) - |x - mu| / b,  x real
-    estimator  mu = median(x) (the midpoint of the two middle values for even n: every point between
-               them maximises the likelihood equally), b = mean(|x - mu|)
-    se         expected information n diag(1/b^2, 1/b^2): se(mu) = se(b) = b / sqrt(n). The density
-               is not differentiable at mu, but the score |x - mu| is, almost surely, and the
-               Fisher information exists (E[score^2] = 1/b^2); the median is asymptotically normal
-               with exactly this variance b^2 / n.
-    raises     DataError: NaN, inf, empty or non-numeric data;
-               NoMaximumError: all values equal (b = 0: the likelihood grows without bound as b -> 0)
+    :model: log f(x | mu, b) = -log(2 b) - abs(x - mu) / b,  x real
+    :estimator: mu = median(x) (the midpoint of the two middle values for even n: every point between
+        them maximises the likelihood equally), b = mean(abs(x - mu))
+    :se: expected information n diag(1/b^2, 1/b^2): se(mu) = se(b) = b / sqrt(n). The density
+        is not differentiable at mu, but the score abs(x - mu) is, almost surely, and the
+        Fisher information exists (E[score^2] = 1/b^2); the median is asymptotically normal
+        with exactly this variance b^2 / n.
+    :raises: DataError: NaN, inf, empty or non-numeric data;
+        NoMaximumError: all values equal (b = 0: the likelihood grows without bound as b -> 0)
     """
 
     name = "laplace"

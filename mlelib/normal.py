@@ -51,11 +51,11 @@ def normal_se(params: dict, n: int) -> dict:
 class Normal(Family):
     """Normal(mu, sigma2), sigma2 the variance.
 
-    model      log f(x | mu, sigma2) = -log(2 pi sigma2) / 2 - (x - mu)^2 / (2 sigma2),  x real
-    estimator  mu = mean(x),  sigma2 = mean((x - mu)^2)   (divides by N, not N - 1)
-    se         expected information n diag(1/sigma2, 1/(2 sigma2^2)):
-               se(mu) = sqrt(sigma2 / n),  se(sigma2) = sigma2 sqrt(2 / n)
-    raises     DataError: NaN, inf, empty or non-numeric data; NoMaximumError: all values equal
+    :model: log f(x | mu, sigma2) = -log(2 pi sigma2) / 2 - (x - mu)^2 / (2 sigma2),  x real
+    :estimator: mu = mean(x),  sigma2 = mean((x - mu)^2)   (divides by N, not N - 1)
+    :se: expected information n diag(1/sigma2, 1/(2 sigma2^2)):
+        se(mu) = sqrt(sigma2 / n),  se(sigma2) = sigma2 sqrt(2 / n)
+    :raises: DataError: NaN, inf, empty or non-numeric data; NoMaximumError: all values equal
     """
 
     name = "normal"
