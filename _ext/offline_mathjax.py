@@ -1,8 +1,8 @@
 """Serve MathJax 3 from the site itself, so formulas render offline and no request leaves the site.
 
 The MathJax files come from the pinned PyPI package ``django-static-mathjax`` (MathJax 3.2.2).
-Only what a page needs is copied: the TeX-to-CommonHTML bundle, its fonts, and the components it
-may load lazily (TeX extensions, the context menu, accessibility).
+Only what a page needs is copied: the TeX-to-CommonHTML bundle (which already contains the
+context menu and assistive MathML), its fonts, and the TeX extensions it may load on demand.
 """
 from pathlib import Path
 import shutil
@@ -10,7 +10,7 @@ import shutil
 import mathjax
 
 SOURCE = Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
-PARTS = ["tex-chtml.js", "output/chtml", "input/tex/extensions", "ui", "a11y", "adaptors"]
+PARTS = ["tex-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extensions"]
 
 
 def _copy_mathjax(app, config):
