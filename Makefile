@@ -42,6 +42,8 @@ serve:
 
 execute: $(STAMP)
 	cd chapters && ../$(BIN)/jupyter execute --inplace *.ipynb
+	@# drop the execution timestamps nbclient records in each cell: they only add noise to diffs
+	$(BIN)/python -c 'import glob, nbformat; notebooks = {p: nbformat.read(p, 4) for p in glob.glob("chapters/*.ipynb")}; [c.metadata.pop("execution", None) for nb in notebooks.values() for c in nb.cells]; [nbformat.write(nb, p) for p, nb in notebooks.items()]'
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
