@@ -6,6 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.requirements-installed
 BUILD_FLAGS := -W -n --keep-going
+CACHE  := _build/.jupyter_cache# the execution cache; the same path as execute.cache in _config.yml
 
 .PHONY: book test serve execute bench clean help
 
@@ -27,7 +28,13 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --requirement requirements.txt
 	@touch $(STAMP)
 
+# Chapters whose code changed are executed first, in parallel, into the execution cache that the
+# build then reads (jupyter-book alone executes them one at a time).
 book: $(STAMP)
+	@echo ">>> executing the chapters whose code changed (in parallel; cached in $(CACHE))"
+	@yes | $(BIN)/jcache notebook --cache-path $(CACHE) clear > /dev/null  # forget deleted or renamed chapters
+	@yes | $(BIN)/jcache notebook --cache-path $(CACHE) add chapters/*.ipynb > /dev/null
+	$(BIN)/jcache project --cache-path $(CACHE) execute --executor local-parallel --timeout 300
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
 	@echo ""
 	@echo ">>> The course is built. Open: file://$(CURDIR)/_build/html/index.html  (or run: make serve)"

@@ -70,3 +70,14 @@ def toc_pages(toc_documents):
 def chapter_pages(toc_documents):
     """The HTML pages of the notebook chapters (each must show formulas and figures)."""
     return [f"{doc}.html" for doc in toc_documents if (ROOT / f"{doc}.ipynb").exists()]
+
+
+def pytest_sessionstart(session):
+    (ROOT / "_build" / "browser-report.txt").unlink(missing_ok=True)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """After the run, one line of what the browser saw (pages, formulas, images, requests)."""
+    report = ROOT / "_build" / "browser-report.txt"
+    if report.exists():
+        terminalreporter.write_line(report.read_text().strip())

@@ -24,6 +24,7 @@ CHROMIUM_ARGS = [
     "--disable-sync", "--no-first-run", "--disable-quic",
 ]
 PHONE = {"width": 390, "height": 844}
+REPORT = Path(__file__).resolve().parent.parent / "_build" / "browser-report.txt"  # shown by conftest
 
 # Text nodes outside code, scripts and typeset math that still hold TeX delimiters.
 RAW_TEX_JS = r"""() => {
@@ -70,11 +71,12 @@ def _visit(browser, url, origin, viewport=None):
     """Open url; return the page and everything that went wrong while it loaded."""
     context = browser.new_context(viewport=viewport) if viewport else browser.new_context()
     page = context.new_page()
-    problems = {"console": [], "failed": [], "off_origin": []}
+    problems = {"console": [], "failed": [], "off_origin": [], "requests": []}
     page.on("console", lambda msg: msg.type == "error" and problems["console"].append(msg.text))
     page.on("pageerror", lambda exc: problems["console"].append(f"uncaught: {exc}"))
     page.on("requestfailed", lambda req: problems["failed"].append(f"{req.url} ({req.failure})"))
     page.on("response", lambda res: res.status >= 400 and problems["failed"].append(f"{res.url} ({res.status})"))
+    page.on("request", lambda req: problems["requests"].append(req.url))
     page.on("request", lambda req: not req.url.startswith((origin, "data:", "blob:"))
             and problems["off_origin"].append(req.url))
     page.goto(url, wait_until="load")
@@ -102,6 +104,14 @@ def visited(browser, server, toc_pages):
                 "() => [...document.scripts].map(s => s.src).filter(s => s.includes('mathjax'))"),
         }
         page.context.close()
+    REPORT.write_text(
+        f"browser: {len(results)} pages, "
+        f"{sum(r['formulas'] for r in results.values())} typeset formulas, "
+        f"{sum(r['images'] for r in results.values())} images, "
+        f"{sum(len(r['requests']) for r in results.values())} requests (all to the site itself: "
+        f"{not any(r['off_origin'] for r in results.values())}), "
+        f"{sum(len(r['links']) for r in results.values())} links\n"
+    )
     return results
 
 
