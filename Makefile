@@ -6,7 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.requirements-installed
 BUILD_FLAGS := -W -n --keep-going
-CACHE  := _build/.jupyter_cache# the execution cache; the same path as execute.cache in _config.yml
+# the execution cache: the same path as execute.cache in _config.yml
+CACHE  := _build/.jupyter_cache
 
 .PHONY: book test serve execute bench clean help
 

@@ -15,15 +15,14 @@ PARTS = ["tex-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extensions"]
 
 def _copy_mathjax(app, config):
     target = Path(app.outdir).parent / "mathjax_static"
-    root = target / "mathjax"
-    if not (root / "tex-chtml.js").exists():
-        for part in PARTS:
-            src, dst = SOURCE / part, root / part
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            if src.is_dir():
-                shutil.copytree(src, dst, dirs_exist_ok=True)
-            else:
-                shutil.copy2(src, dst)
+    shutil.rmtree(target, ignore_errors=True)  # a fresh copy (3 MB) each build: never a stale part
+    for part in PARTS:
+        src, dst = SOURCE / part, target / "mathjax" / part
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, dst)
+        else:
+            shutil.copy2(src, dst)
     config.html_static_path = [*config.html_static_path, str(target)]
     config.mathjax_path = "mathjax/tex-chtml.js"
 

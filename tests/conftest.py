@@ -7,6 +7,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
+BROWSER_REPORT = ROOT / "_build" / "browser-report.txt"  # written by test_browser.py
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +45,8 @@ def site(book_build):
     return HTML
 
 
-def _toc_documents():
+@pytest.fixture(scope="session")
+def toc_documents():
     """Documents listed in _toc.yml, in reading order, without suffix (e.g. 'chapters/01_likelihood')."""
     import yaml
 
@@ -53,11 +55,6 @@ def _toc_documents():
     for part in toc.get("parts", [{"chapters": toc.get("chapters", [])}]):
         documents += [entry["file"] for entry in part["chapters"]]
     return documents
-
-
-@pytest.fixture(scope="session")
-def toc_documents():
-    return _toc_documents()
 
 
 @pytest.fixture(scope="session")
@@ -73,11 +70,10 @@ def chapter_pages(toc_documents):
 
 
 def pytest_sessionstart(session):
-    (ROOT / "_build" / "browser-report.txt").unlink(missing_ok=True)
+    BROWSER_REPORT.unlink(missing_ok=True)
 
 
 def pytest_terminal_summary(terminalreporter):
     """After the run, one line of what the browser saw (pages, formulas, images, requests)."""
-    report = ROOT / "_build" / "browser-report.txt"
-    if report.exists():
-        terminalreporter.write_line(report.read_text().strip())
+    if BROWSER_REPORT.exists():
+        terminalreporter.write_line(BROWSER_REPORT.read_text().strip())

@@ -10,7 +10,7 @@ import re
 import shutil
 import threading
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -24,7 +24,7 @@ CHROMIUM_ARGS = [
     "--disable-sync", "--no-first-run", "--disable-quic",
 ]
 PHONE = {"width": 390, "height": 844}
-REPORT = Path(__file__).resolve().parent.parent / "_build" / "browser-report.txt"  # shown by conftest
+REPORT = Path(__file__).resolve().parent.parent / "_build" / "browser-report.txt"  # conftest prints it
 
 # Text nodes outside code, scripts and typeset math that still hold TeX delimiters.
 RAW_TEX_JS = r"""() => {
@@ -71,17 +71,16 @@ def _visit(browser, url, origin, viewport=None):
     """Open url; return the page and everything that went wrong while it loaded."""
     context = browser.new_context(viewport=viewport) if viewport else browser.new_context()
     page = context.new_page()
-    problems = {"console": [], "failed": [], "off_origin": [], "requests": []}
+    problems = {"console": [], "failed": [], "requests": []}
     page.on("console", lambda msg: msg.type == "error" and problems["console"].append(msg.text))
     page.on("pageerror", lambda exc: problems["console"].append(f"uncaught: {exc}"))
     page.on("requestfailed", lambda req: problems["failed"].append(f"{req.url} ({req.failure})"))
     page.on("response", lambda res: res.status >= 400 and problems["failed"].append(f"{res.url} ({res.status})"))
     page.on("request", lambda req: problems["requests"].append(req.url))
-    page.on("request", lambda req: not req.url.startswith((origin, "data:", "blob:"))
-            and problems["off_origin"].append(req.url))
     page.goto(url, wait_until="load")
     page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
     page.wait_for_load_state("networkidle")
+    problems["off_origin"] = [u for u in problems["requests"] if not u.startswith((origin, "data:", "blob:"))]
     return page, problems
 
 
