@@ -4,8 +4,9 @@ The themes ship JavaScript/CSS source maps (for their developers' debuggers), tr
 only at build time, and TrueType copies of fonts that every browser loads as WOFF2 instead.
 Together they are about a quarter of the site.
 """
-from pathlib import Path
+
 import shutil
+from pathlib import Path
 
 
 def _remove_unused(app, exception):

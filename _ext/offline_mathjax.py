@@ -4,8 +4,9 @@ The MathJax files come from the pinned PyPI package ``django-static-mathjax`` (M
 Only what a page needs is copied: the TeX-to-CommonHTML bundle (which already contains the
 context menu and assistive MathML), its fonts, and the TeX extensions it may load on demand.
 """
-from pathlib import Path
+
 import shutil
+from pathlib import Path
 
 import mathjax
 
@@ -15,7 +16,9 @@ PARTS = ["tex-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extensions"]
 
 def _copy_mathjax(app, config):
     target = Path(app.outdir).parent / "mathjax_static"
-    shutil.rmtree(target, ignore_errors=True)  # a fresh copy (3 MB) each build: never a stale part
+    shutil.rmtree(
+        target, ignore_errors=True
+    )  # a fresh copy (3 MB) each build: never a stale part
     for part in PARTS:
         src, dst = SOURCE / part, target / "mathjax" / part
         dst.parent.mkdir(parents=True, exist_ok=True)

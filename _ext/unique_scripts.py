@@ -10,7 +10,11 @@ def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
     seen, unique = set(), []
     for script in context.get("script_files", []):
         # the same inline script is registered once with filename None and once with ""
-        key = (script.filename or "", script.priority, repr(sorted(script.attributes.items())))
+        key = (
+            script.filename or "",
+            script.priority,
+            repr(sorted(script.attributes.items())),
+        )
         if key not in seen:
             seen.add(key)
             unique.append(script)

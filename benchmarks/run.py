@@ -27,10 +27,14 @@ import numpy as np
 import scipy
 from scipy import stats
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
+sys.path.insert(
+    0, str(Path(__file__).resolve().parent.parent)
+)  # run from a checkout without installing
 import mlelib  # noqa: E402
 
-SECONDS_PER_MEASUREMENT = 0.4  # repeat a call until about this long has passed (at least MIN_REPEATS)
+SECONDS_PER_MEASUREMENT = (
+    0.4  # repeat a call until about this long has passed (at least MIN_REPEATS)
+)
 MIN_REPEATS, MAX_REPEATS = 3, 51
 
 
@@ -65,10 +69,24 @@ def statsmodels_peers():
 
     return {
         "bernoulli": ("statsmodels Logit", lambda y: Logit(y, ones(y)).fit(disp=0).llf),
-        "binomial": ("statsmodels GLM Binomial",
-                     lambda y: sm.GLM(np.column_stack([y, 20 - y]), ones(y), family=sm.families.Binomial()).fit().llf),
-        "categorical": ("statsmodels MNLogit", lambda y: MNLogit(y, ones(y)).fit(disp=0).llf),
-        "poisson": ("statsmodels Poisson", lambda y: Poisson(y, ones(y)).fit(disp=0).llf),
+        "binomial": (
+            "statsmodels GLM Binomial",
+            lambda y: (
+                sm.GLM(
+                    np.column_stack([y, 20 - y]), ones(y), family=sm.families.Binomial()
+                )
+                .fit()
+                .llf
+            ),
+        ),
+        "categorical": (
+            "statsmodels MNLogit",
+            lambda y: MNLogit(y, ones(y)).fit(disp=0).llf,
+        ),
+        "poisson": (
+            "statsmodels Poisson",
+            lambda y: Poisson(y, ones(y)).fit(disp=0).llf,
+        ),
     }
 
 
@@ -78,15 +96,22 @@ SCIPY_PEERS = {
     "lognormal": ("scipy lognorm.fit(floc=0)", lambda x: stats.lognorm.fit(x, floc=0)),
     "laplace": ("scipy laplace.fit", lambda x: stats.laplace.fit(x)),
     "uniform": ("scipy uniform.fit", lambda x: stats.uniform.fit(x)),
-    "weibull": ("scipy weibull_min.fit(floc=0)", lambda x: stats.weibull_min.fit(x, floc=0)),
+    "weibull": (
+        "scipy weibull_min.fit(floc=0)",
+        lambda x: stats.weibull_min.fit(x, floc=0),
+    ),
     "gamma": ("scipy gamma.fit(floc=0)", lambda x: stats.gamma.fit(x, floc=0)),
 }
 
 
-SINGLE_RUN_SECONDS = 5.0  # a call slower than this (statsmodels MNLogit at 1e6) is timed once
+SINGLE_RUN_SECONDS = (
+    5.0  # a call slower than this (statsmodels MNLogit at 1e6) is timed once
+)
 
 
-def interleaved_medians(calls: dict, data: np.ndarray, budget: float = SECONDS_PER_MEASUREMENT) -> dict:
+def interleaved_medians(
+    calls: dict, data: np.ndarray, budget: float = SECONDS_PER_MEASUREMENT
+) -> dict:
     """Median wall time of each ``call(data)``, timed in interleaved rounds (floor, mlelib, peer, ...)
     so that a change in machine load hits all of them alike. Each call runs at least MIN_REPEATS
     times (once if a single run takes SINGLE_RUN_SECONDS), more while the budget lasts; a call
@@ -98,13 +123,21 @@ def interleaved_medians(calls: dict, data: np.ndarray, budget: float = SECONDS_P
     for _ in range(MAX_REPEATS):
         for name, call in calls.items():
             done = times[name]
-            if done and (done[0] > SINGLE_RUN_SECONDS or (len(done) >= MIN_REPEATS and sum(done) > budget)):
+            if done and (
+                done[0] > SINGLE_RUN_SECONDS
+                or (len(done) >= MIN_REPEATS and sum(done) > budget)
+            ):
                 continue
             t0 = time.perf_counter()
             call(data)
             done.append(time.perf_counter() - t0)
-        if all(len(done) >= MIN_REPEATS or done[0] > SINGLE_RUN_SECONDS for done in times.values()) \
-                and time.perf_counter() - start > budget:
+        if (
+            all(
+                len(done) >= MIN_REPEATS or done[0] > SINGLE_RUN_SECONDS
+                for done in times.values()
+            )
+            and time.perf_counter() - start > budget
+        ):
             break
     return {name: (statistics.median(done), len(done)) for name, done in times.items()}
 
@@ -145,11 +178,15 @@ def run(sizes: list[int], memory_n: int, budget: float) -> list[dict]:
     import statsmodels
 
     peers = {**SCIPY_PEERS, **statsmodels_peers()}
-    print(f"machine: {cpu_model()}, {len(__import__('os').sched_getaffinity(0))} cpus; python "
-          f"{platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
-          f"statsmodels {statsmodels.__version__}")
-    print("times: median ms of repeated calls; peer/mlelib > 1 means mlelib is faster; "
-          "floor: one np.log(x).sum() pass over n positive float64 values\n")
+    print(
+        f"machine: {cpu_model()}, {len(__import__('os').sched_getaffinity(0))} cpus; python "
+        f"{platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
+        f"statsmodels {statsmodels.__version__}"
+    )
+    print(
+        "times: median ms of repeated calls; peer/mlelib > 1 means mlelib is faster; "
+        "floor: one np.log(x).sum() pass over n positive float64 values\n"
+    )
     header = f"{'family':<12} {'n':>9} {'mlelib ms':>10} {'peer':<30} {'peer ms':>10} {'peer/mlelib':>11} {'floor ms':>9} {'mlelib/floor':>12}"
     print(header)
     print("-" * len(header))
@@ -161,33 +198,61 @@ def run(sizes: list[int], memory_n: int, budget: float) -> list[dict]:
             x = data_for(family, n, rng)
             known = KNOWN.get(family, {})
             peer_name, peer_call = peers.get(family, ("(none)", None))
-            calls = {"floor": lambda _: np.log(positive).sum(), "mlelib": lambda data: mlelib.fit(family, data, **known)}
+            calls = {
+                "floor": lambda _: np.log(positive).sum(),
+                "mlelib": lambda data: mlelib.fit(family, data, **known),
+            }
             if peer_call is not None:
                 calls["peer"] = peer_call
-            print(f"[{family} n={n}] mlelib and {peer_name}", file=sys.stderr, flush=True)
+            print(
+                f"[{family} n={n}] mlelib and {peer_name}", file=sys.stderr, flush=True
+            )
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # statsmodels and scipy warn about convergence on some samples
+                warnings.simplefilter(
+                    "ignore"
+                )  # statsmodels and scipy warn about convergence on some samples
                 measured = interleaved_medians(calls, x, budget)
             ours, floor = measured["mlelib"][0], measured["floor"][0]
             theirs, runs = measured.get("peer", (None, 0))
-            row = {"family": family, "n": n, "mlelib": ours, "peer": peer_name, "peer_seconds": theirs,
-                   "ratio": theirs / ours if theirs else None, "floor": floor, "floor_ratio": ours / floor}
+            row = {
+                "family": family,
+                "n": n,
+                "mlelib": ours,
+                "peer": peer_name,
+                "peer_seconds": theirs,
+                "ratio": theirs / ours if theirs else None,
+                "floor": floor,
+                "floor_ratio": ours / floor,
+            }
             rows.append(row)
             single = "*" if runs == 1 else " "
-            print(f"{family:<12} {n:>9} {fmt_ms(ours):>10} {peer_name:<30} {fmt_ms(theirs):>10}{single}"
-                  f"{fmt_ratio(row['ratio']):>11} {fmt_ms(floor):>9} {fmt_ratio(row['floor_ratio']):>12}", flush=True)
+            print(
+                f"{family:<12} {n:>9} {fmt_ms(ours):>10} {peer_name:<30} {fmt_ms(theirs):>10}{single}"
+                f"{fmt_ratio(row['ratio']):>11} {fmt_ms(floor):>9} {fmt_ratio(row['floor_ratio']):>12}",
+                flush=True,
+            )
             if family == "weibull":
                 shape, _, scale = stats.weibull_min.fit(x, floc=0)
-                weibull_logliks.append((n, mlelib.fit(family, x).loglik, mlelib.loglik(family, x, shape=shape, scale=scale)))
+                weibull_logliks.append(
+                    (
+                        n,
+                        mlelib.fit(family, x).loglik,
+                        mlelib.loglik(family, x, shape=shape, scale=scale),
+                    )
+                )
         print()
     print("(* timed once: a single run takes more than 5 s)\n")
 
     print("weibull log-likelihoods (ours must be >= scipy's):")
     for n, ours_ll, scipy_ll in weibull_logliks:
         verdict = "ok" if ours_ll >= scipy_ll else "LOWER"
-        print(f"  n={n:<9} mlelib {ours_ll:.10f}  scipy {scipy_ll:.10f}  mlelib - scipy {ours_ll - scipy_ll:+.3e}  {verdict}")
+        print(
+            f"  n={n:<9} mlelib {ours_ll:.10f}  scipy {scipy_ll:.10f}  mlelib - scipy {ours_ll - scipy_ll:+.3e}  {verdict}"
+        )
 
-    print(f"\npeak extra memory of mlelib.fit at n = {memory_n} (multiples of the data array):")
+    print(
+        f"\npeak extra memory of mlelib.fit at n = {memory_n} (multiples of the data array):"
+    )
     rng = np.random.default_rng(54321)
     memory = {}
     for family in mlelib.FAMILIES:
@@ -195,7 +260,9 @@ def run(sizes: list[int], memory_n: int, budget: float) -> list[dict]:
         print(f"[{family} n={memory_n}] memory", file=sys.stderr, flush=True)
         extra = peak_extra_bytes(lambda: mlelib.fit(family, x, **KNOWN.get(family, {})))
         memory[family] = extra / x.nbytes
-        print(f"  {family:<12} {memory[family]:6.2f} x  ({extra / 2**20:8.1f} MiB, data {x.dtype} {x.nbytes / 2**20:.1f} MiB)")
+        print(
+            f"  {family:<12} {memory[family]:6.2f} x  ({extra / 2**20:8.1f} MiB, data {x.dtype} {x.nbytes / 2**20:.1f} MiB)"
+        )
     if 10**3 in sizes and 10**6 in sizes:
         print_targets(rows, weibull_logliks, memory)
     return rows
@@ -214,29 +281,61 @@ def print_targets(rows: list[dict], weibull_logliks: list, memory: dict) -> None
 
     print("\ntargets at n = 10^6 unless said otherwise:")
     weibull = at[("weibull", 10**6)]
-    check("weibull: scipy weibull_min.fit / mlelib >= 50", weibull["ratio"], weibull["ratio"] >= 50)
-    check("weibull: mlelib / floor <= 12", weibull["floor_ratio"], weibull["floor_ratio"] <= 12)
+    check(
+        "weibull: scipy weibull_min.fit / mlelib >= 50",
+        weibull["ratio"],
+        weibull["ratio"] >= 50,
+    )
+    check(
+        "weibull: mlelib / floor <= 12",
+        weibull["floor_ratio"],
+        weibull["floor_ratio"] <= 12,
+    )
     gap = min(ours - theirs for _, ours, theirs in weibull_logliks)
     check("weibull: min over n of loglik(mlelib) - loglik(scipy) >= 0", gap, gap >= 0)
     gamma = at[("gamma", 10**6)]
-    check("gamma: scipy gamma.fit / mlelib >= 1.25", gamma["ratio"], gamma["ratio"] >= 1.25)
+    check(
+        "gamma: scipy gamma.fit / mlelib >= 1.25",
+        gamma["ratio"],
+        gamma["ratio"] >= 1.25,
+    )
     check("gamma: mlelib / floor <= 2", gamma["floor_ratio"], gamma["floor_ratio"] <= 2)
     for family in CLOSED_FORMS:
         row = at[(family, 10**6)]
-        check(f"{family}: {row['peer']} / mlelib >= 1.5", row["ratio"], row["ratio"] >= 1.5)
-        check(f"{family}: mlelib / floor <= 1.5", row["floor_ratio"], row["floor_ratio"] <= 1.5)
+        check(
+            f"{family}: {row['peer']} / mlelib >= 1.5",
+            row["ratio"],
+            row["ratio"] >= 1.5,
+        )
+        check(
+            f"{family}: mlelib / floor <= 1.5",
+            row["floor_ratio"],
+            row["floor_ratio"] <= 1.5,
+        )
     for family in STATSMODELS_FAMILIES:
         row = at[(family, 10**6)]
-        check(f"{family}: {row['peer']} / mlelib >= 40", row["ratio"], row["ratio"] >= 40)
+        check(
+            f"{family}: {row['peer']} / mlelib >= 40", row["ratio"], row["ratio"] >= 40
+        )
     normal = at[("normal", 10**3)]
-    check("normal at n = 10^3: scipy norm.fit / mlelib >= 1.3 (per-call overhead)", normal["ratio"], normal["ratio"] >= 1.3)
+    check(
+        "normal at n = 10^3: scipy norm.fit / mlelib >= 1.3 (per-call overhead)",
+        normal["ratio"],
+        normal["ratio"] >= 1.3,
+    )
     worst = max(memory, key=memory.get)
-    check(f"peak extra memory <= 3 data arrays (worst: {worst})", memory[worst], memory[worst] <= 3)
+    check(
+        f"peak extra memory <= 3 data arrays (worst: {worst})",
+        memory[worst],
+        memory[worst] <= 3,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="tiny sizes and short budgets: a smoke run")
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny sizes and short budgets: a smoke run"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         run(sizes=[200], memory_n=10_000, budget=0.01)

@@ -20,21 +20,44 @@ from .poisson import Poisson
 from .uniform import Uniform
 from .weibull import Weibull
 
-FAMILIES: MappingProxyType[str, Family] = MappingProxyType({family.name: family for family in (
-    Bernoulli(), Binomial(), Categorical(), Poisson(), Geometric(), Exponential(),
-    Normal(), Lognormal(), Laplace(), Uniform(), Weibull(), Gamma(),
-)})
+FAMILIES: MappingProxyType[str, Family] = MappingProxyType(
+    {
+        family.name: family
+        for family in (
+            Bernoulli(),
+            Binomial(),
+            Categorical(),
+            Poisson(),
+            Geometric(),
+            Exponential(),
+            Normal(),
+            Lognormal(),
+            Laplace(),
+            Uniform(),
+            Weibull(),
+            Gamma(),
+        )
+    }
+)
 _BY_NAME = dict(FAMILIES)
 
 
 def family(name) -> Family:
     """The family called ``name`` (a family object is returned as it is); ValueError listing the known ones."""
-    found = _BY_NAME.get(name) if type(name) is str else name if isinstance(name, Family) else None
+    found = (
+        _BY_NAME.get(name)
+        if type(name) is str
+        else name
+        if isinstance(name, Family)
+        else None
+    )
     if found is not None:
         return found
     close = difflib.get_close_matches(str(name).lower(), FAMILIES, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
-    raise ValueError(f"unknown family {name!r}{hint}; known families: {', '.join(FAMILIES)}")
+    raise ValueError(
+        f"unknown family {name!r}{hint}; known families: {', '.join(FAMILIES)}"
+    )
 
 
 def fit(family_name, data, **known) -> Fit:
@@ -44,7 +67,9 @@ def fit(family_name, data, **known) -> Fit:
     Raises DataError for unusable data, NoMaximumError when the likelihood has no maximum,
     ValueError for an unknown family or keyword.
     """
-    found = _BY_NAME.get(family_name) if type(family_name) is str else None  # the common case, fast
+    found = (
+        _BY_NAME.get(family_name) if type(family_name) is str else None
+    )  # the common case, fast
     return (found or family(family_name)).fit(data, **known)
 
 

@@ -8,7 +8,7 @@ cache and the extra memory at one block. The loop is over blocks, never over ele
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -18,7 +18,9 @@ BLOCK = 1 << 13
 
 BlockFunction = Callable[[np.ndarray, np.ndarray], tuple]
 
-REDUCE_BLOCK = 1 << 16  # plain reductions call no BLAS: larger blocks (512 KiB, in L2), fewer steps
+REDUCE_BLOCK = (
+    1 << 16
+)  # plain reductions call no BLAS: larger blocks (512 KiB, in L2), fewer steps
 
 
 def reductions(x: np.ndarray, *ufuncs: np.ufunc) -> tuple:
@@ -26,10 +28,16 @@ def reductions(x: np.ndarray, *ufuncs: np.ufunc) -> tuple:
     block is reduced by every ufunc while it is in cache. NaN propagates as in numpy."""
     if x.size <= REDUCE_BLOCK:
         return tuple(ufunc.reduce(x) for ufunc in ufuncs)
-    with np.errstate(all="ignore"):  # inf - inf in a sum is NaN: callers check finiteness
-        parts = [[ufunc.reduce(x[start:start + REDUCE_BLOCK]) for ufunc in ufuncs]
-                 for start in range(0, x.size, REDUCE_BLOCK)]
-        return tuple(ufunc.reduce(np.array(column)) for ufunc, column in zip(ufuncs, zip(*parts)))
+    with np.errstate(
+        all="ignore"
+    ):  # inf - inf in a sum is NaN: callers check finiteness
+        parts = [
+            [ufunc.reduce(x[start : start + REDUCE_BLOCK]) for ufunc in ufuncs]
+            for start in range(0, x.size, REDUCE_BLOCK)
+        ]
+        return tuple(
+            ufunc.reduce(np.array(column)) for ufunc, column in zip(ufuncs, zip(*parts))
+        )
 
 
 def block_parts(fn: BlockFunction, x: np.ndarray) -> list[tuple]:
@@ -38,14 +46,19 @@ def block_parts(fn: BlockFunction, x: np.ndarray) -> list[tuple]:
     ``scratch`` is a float64 buffer of the block's length that ``fn`` may overwrite.
     """
     n = x.size
-    with np.errstate(all="ignore"):  # NaN, inf and overflow show in the results; callers check them
+    with np.errstate(
+        all="ignore"
+    ):  # NaN, inf and overflow show in the results; callers check them
         if n <= BLOCK:
             return [fn(x, np.empty(n))]
         scratch = np.empty(BLOCK)
-        parts = [fn(x[start:start + BLOCK], scratch) for start in range(0, n - BLOCK + 1, BLOCK)]
+        parts = [
+            fn(x[start : start + BLOCK], scratch)
+            for start in range(0, n - BLOCK + 1, BLOCK)
+        ]
         tail = n % BLOCK
         if tail:
-            parts.append(fn(x[n - tail:], scratch[:tail]))
+            parts.append(fn(x[n - tail :], scratch[:tail]))
     return parts
 
 
@@ -109,13 +122,21 @@ def mean_and_m2(y: np.ndarray, log: bool = False) -> tuple[float, float]:
         return total, np.dot(scratch, scratch)
 
     n = y.size
-    if n <= BLOCK and not log:  # one block, for small-n speed: no block machinery, no errstate
-        mean = float(np.add.reduce(y)) / n  # NaN or inf give a non-finite mean (+inf with -inf warns)
+    if (
+        n <= BLOCK and not log
+    ):  # one block, for small-n speed: no block machinery, no errstate
+        mean = (
+            float(np.add.reduce(y)) / n
+        )  # NaN or inf give a non-finite mean (+inf with -inf warns)
         if not math.isfinite(mean):
             return mean, math.nan
         deviations = y - mean
-        return mean, float(np.dot(deviations, deviations))  # overflows (and warns) only beyond 1e154
-    with np.errstate(all="ignore"):  # NaN, inf and overflow give a non-finite m2: callers check it
+        return mean, float(
+            np.dot(deviations, deviations)
+        )  # overflows (and warns) only beyond 1e154
+    with np.errstate(
+        all="ignore"
+    ):  # NaN, inf and overflow give a non-finite m2: callers check it
         parts = block_parts(part, y)
         if len(parts) == 1:
             return float(parts[0][0]) / n, float(parts[0][1])

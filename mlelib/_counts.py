@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
 from ._data import Counts
 
 
-def sum_and_sum_of(counts: Counts, f: Callable[[np.ndarray], np.ndarray]) -> tuple[float, float]:
+def sum_and_sum_of(
+    counts: Counts, f: Callable[[np.ndarray], np.ndarray]
+) -> tuple[float, float]:
     """(sum(k), sum(f(k))) for validated integers 0 <= k <= hi.
 
     When the range 0..hi is not much larger than the data, ``np.bincount`` tallies the values and f

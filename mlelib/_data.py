@@ -28,7 +28,9 @@ def show(value) -> str:
         return str(int(value))
     if isinstance(value, (float, np.floating)):
         value = float(value)
-        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
+        return (
+            str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
+        )
     if isinstance(value, (complex, np.complexfloating)):
         return repr(complex(value))
     if isinstance(value, (str, bytes)):
@@ -45,10 +47,14 @@ def as_array(family: str, data) -> np.ndarray:
     try:
         x = np.asarray(data)
     except (ValueError, TypeError) as exc:  # ragged nested lists
-        raise DataError(f"{family}: data must be a one-dimensional sequence of numbers ({exc})") from None
+        raise DataError(
+            f"{family}: data must be a one-dimensional sequence of numbers ({exc})"
+        ) from None
     if x.ndim != 1:
         hint = " (a single number: wrap it in a list)" if x.ndim == 0 else ""
-        raise DataError(f"{family}: data must be one-dimensional, got an array of shape {x.shape}{hint}")
+        raise DataError(
+            f"{family}: data must be one-dimensional, got an array of shape {x.shape}{hint}"
+        )
     if x.size == 0:
         raise DataError(f"{family}: data are empty; at least one observation is needed")
     if x.dtype.kind not in "biuf":
@@ -67,12 +73,18 @@ def _numeric(family: str, data, x: np.ndarray) -> np.ndarray:
     kind = x.dtype.kind
     if kind == "O":
         real = (numbers.Real, decimal.Decimal)
-        bad = [i for i, v in enumerate(x) if not isinstance(v, real) and not isinstance(v, np.bool_)]
+        bad = [
+            i
+            for i, v in enumerate(x)
+            if not isinstance(v, real) and not isinstance(v, np.bool_)
+        ]
         if not bad:
             try:
                 return x.astype(np.float64)
             except (OverflowError, ValueError, TypeError) as exc:
-                raise DataError(f"{family}: data cannot be converted to float64 ({exc})") from None
+                raise DataError(
+                    f"{family}: data cannot be converted to float64 ({exc})"
+                ) from None
         i = bad[0]
         problem, value = "is not a number", x[i]
     elif kind == "c":
@@ -82,12 +94,18 @@ def _numeric(family: str, data, x: np.ndarray) -> np.ndarray:
     elif kind in "US" and isinstance(data, (list, tuple)):
         # numpy turned a mixed list such as [1, "a"] into all strings: find the element that was one
         bad = [i for i, v in enumerate(data) if isinstance(v, (str, bytes))]
-        i, problem, value = bad[0], "is not a number (strings are not converted)", data[bad[0]]
+        i, problem, value = (
+            bad[0],
+            "is not a number (strings are not converted)",
+            data[bad[0]],
+        )
     else:
         bad = range(x.size)
         i, problem, value = 0, f"is not a number (data of dtype {x.dtype})", x[0]
-    raise DataError(f"{family}: value {show(value)} at index {i} {problem}; allowed: real numbers"
-                    + _how_many(len(bad)))
+    raise DataError(
+        f"{family}: value {show(value)} at index {i} {problem}; allowed: real numbers"
+        + _how_many(len(bad))
+    )
 
 
 def _how_many(count: int) -> str:
@@ -139,7 +157,9 @@ class Support:
             if (k != x).any():
                 self.reject(family, x)
             return Counts(k, int(hi))
-        return Counts(x.astype(np.int64) if x.dtype == np.uint64 else x, int(hi))  # exact: hi < 2**53
+        return Counts(
+            x.astype(np.int64) if x.dtype == np.uint64 else x, int(hi)
+        )  # exact: hi < 2**53
 
     def check_range(self, family: str, x: np.ndarray, lo, hi) -> None:
         """Raise (via :meth:`reject`) unless min ``lo`` and max ``hi`` of ``x`` are finite and in range."""
@@ -157,21 +177,36 @@ class Support:
         if x.dtype.kind == "f":
             checks += [("is NaN", np.isnan), ("is infinite", np.isinf)]
             if self.integer:
-                checks.append(("is not an integer", lambda v: np.isfinite(v) & (np.floor(v) != v)))
+                checks.append(
+                    ("is not an integer", lambda v: np.isfinite(v) & (np.floor(v) != v))
+                )
         if self.integer:
-            checks.append(("is too large to be an exact count (limit 2**53)",
-                           lambda v: np.isfinite(v) & ((v >= EXACT_INTEGER_LIMIT) | (v <= -EXACT_INTEGER_LIMIT))))
+            checks.append(
+                (
+                    "is too large to be an exact count (limit 2**53)",
+                    lambda v: (
+                        np.isfinite(v)
+                        & ((v >= EXACT_INTEGER_LIMIT) | (v <= -EXACT_INTEGER_LIMIT))
+                    ),
+                )
+            )
         below = np.less_equal if self.open_low else np.less
-        checks.append(("is outside the support", lambda v: below(v, self.low) | (v > self.high)))
+        checks.append(
+            ("is outside the support", lambda v: below(v, self.low) | (v > self.high))
+        )
         masks = [(problem, test(x)) for problem, test in checks]
         bad = np.flatnonzero(np.logical_or.reduce([mask for _, mask in masks]))
         if bad.size == 0:
-            raise DataError(f"{family}: the values are too large for float64 arithmetic (a sum "
-                            "overflows); divide the data by a constant")
+            raise DataError(
+                f"{family}: the values are too large for float64 arithmetic (a sum "
+                "overflows); divide the data by a constant"
+            )
         i = int(bad[0])
         problem = next(problem for problem, mask in masks if mask[i])
-        raise DataError(f"{family}: value {show(x[i])} at index {i} {problem}; allowed: {self.text}"
-                        + _how_many(bad.size))
+        raise DataError(
+            f"{family}: value {show(x[i])} at index {i} {problem}; allowed: {self.text}"
+            + _how_many(bad.size)
+        )
 
 
 POSITIVE_REALS = Support("x > 0", low=0.0, open_low=True)

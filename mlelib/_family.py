@@ -62,8 +62,10 @@ class Family:
         self._reject_unexpected(values, self.params + self.known, "loglik")
         missing = [name for name in self.params if name not in values]
         if missing:
-            raise ValueError(f"{self.name}: loglik needs the parameters {', '.join(self.params)}; "
-                             f"missing: {', '.join(missing)}")
+            raise ValueError(
+                f"{self.name}: loglik needs the parameters {', '.join(self.params)}; "
+                f"missing: {', '.join(missing)}"
+            )
         params = {name: values.pop(name) for name in self.params}
         params, known = self.check_params(params, values)
         x, known = self.sample(data, **known)
@@ -71,25 +73,36 @@ class Family:
 
     def check_params(self, params: dict, known: dict) -> tuple[dict, dict]:
         """Parameters as floats inside the parameter space, else ValueError saying what is allowed."""
-        checked = {name: real_number(self.name, name, value) for name, value in params.items()}
+        checked = {
+            name: real_number(self.name, name, value) for name, value in params.items()
+        }
         for name, value in checked.items():
             test, allowed = self.domains[name]
             if not test(value):
-                raise ValueError(f"{self.name}: parameter {name}={show(value)} is outside the parameter "
-                                 f"space; allowed: {allowed.format(name=name)}")
+                raise ValueError(
+                    f"{self.name}: parameter {name}={show(value)} is outside the parameter "
+                    f"space; allowed: {allowed.format(name=name)}"
+                )
         return checked, known
 
     def ci(self, fit: Fit, level: float) -> dict:
         """Wald intervals: estimate +- z se."""
         return wald(fit, level)
 
-    def _reject_unexpected(self, given: dict, allowed: tuple[str, ...], what: str) -> None:
+    def _reject_unexpected(
+        self, given: dict, allowed: tuple[str, ...], what: str
+    ) -> None:
         for name in given:
             if name not in allowed:
-                hint = (f" ({name} is estimated by fit; pass it to loglik instead)"
-                        if name in self.params and what == "fit" else "")
-                raise ValueError(f"{self.name}: {what} got an unexpected keyword {name!r}; allowed: "
-                                 f"{', '.join(allowed) or 'none'}{hint}")
+                hint = (
+                    f" ({name} is estimated by fit; pass it to loglik instead)"
+                    if name in self.params and what == "fit"
+                    else ""
+                )
+                raise ValueError(
+                    f"{self.name}: {what} got an unexpected keyword {name!r}; allowed: "
+                    f"{', '.join(allowed) or 'none'}{hint}"
+                )
 
 
 class CountFamily(Family):
@@ -101,14 +114,26 @@ class CountFamily(Family):
 
 def real_number(family: str, name: str, value) -> float:
     """``value`` as a finite float, else ValueError."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise ValueError(f"{family}: parameter {name} must be a finite real number, got {show(value)}")
+    if (
+        isinstance(value, (bool, np.bool_))
+        or not isinstance(value, numbers.Real)
+        or not math.isfinite(value)
+    ):
+        raise ValueError(
+            f"{family}: parameter {name} must be a finite real number, got {show(value)}"
+        )
     return float(value)
 
 
 def positive_integer(family: str, name: str, value) -> int:
     """A known count (trials, categories) as an int, else DataError."""
-    if (isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real)
-            or not float(value).is_integer() or value < 1):
-        raise DataError(f"{family}: {name} must be a positive integer, got {show(value)}")
+    if (
+        isinstance(value, (bool, np.bool_))
+        or not isinstance(value, numbers.Real)
+        or not float(value).is_integer()
+        or value < 1
+    ):
+        raise DataError(
+            f"{family}: {name} must be a positive integer, got {show(value)}"
+        )
     return int(value)

@@ -10,16 +10,20 @@ iteration converges for every valid sample.
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 EPS = 2.0**-52
 RTOL = 8 * EPS  # a step this small (relative) is below the rounding of the score: stop
-MAX_STEPS = 200  # bisection alone halves a bracket spanning 1e-300..1e300 to 1e-15 in ~60 steps
+MAX_STEPS = (
+    200  # bisection alone halves a bracket spanning 1e-300..1e300 to 1e-15 in ~60 steps
+)
 
 Score = Callable[[float], tuple[float, float, object]]
 
 
-def solve(score: Score, start: float, increasing: bool = True, last_step: float = 0.0) -> tuple[float, int, object, float]:
+def solve(
+    score: Score, start: float, increasing: bool = True, last_step: float = 0.0
+) -> tuple[float, int, object, float]:
     """The root of ``score`` on (0, inf), starting from ``start`` > 0.
 
     ``score(x)`` returns (value, slope, extra); the value must be monotone in x (``increasing``
@@ -45,10 +49,22 @@ def solve(score: Score, start: float, increasing: bool = True, last_step: float 
         target = x + step
         if not lo < target < hi:  # also catches a NaN or infinite step
             target = _bisect(lo, hi)
-        elif abs(step) <= RTOL * x or (abs(step) >= previous / 2 and previous <= 1e-10 * x):
-            return x, steps, extra, 0.0  # converged, or the steps no longer shrink: rounding noise
+        elif abs(step) <= RTOL * x or (
+            abs(step) >= previous / 2 and previous <= 1e-10 * x
+        ):
+            return (
+                x,
+                steps,
+                extra,
+                0.0,
+            )  # converged, or the steps no longer shrink: rounding noise
         elif abs(step) <= last_step * x and previous < math.inf:
-            return target, steps + 1, extra, step  # the next error is ~step^2: below rounding
+            return (
+                target,
+                steps + 1,
+                extra,
+                step,
+            )  # the next error is ~step^2: below rounding
         if hi - lo <= RTOL * x:
             return x, steps, extra, 0.0
         previous = abs(target - x)

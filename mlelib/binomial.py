@@ -40,14 +40,20 @@ class Binomial(Family):
 
     def sample(self, data, trials=None):
         if trials is None:
-            raise DataError("binomial: the number of trials is needed: pass trials=..., "
-                            "e.g. mlelib.fit('binomial', data, trials=10)")
+            raise DataError(
+                "binomial: the number of trials is needed: pass trials=..., "
+                "e.g. mlelib.fit('binomial', data, trials=10)"
+            )
         trials = positive_integer(self.name, "trials", trials)
-        support = Support(f"integers 0..{trials} (trials={trials})", integer=True, low=0, high=trials)
+        support = Support(
+            f"integers 0..{trials} (trials={trials})", integer=True, low=0, high=trials
+        )
         return support.counts(self.name, data), {"trials": trials}
 
     def _stats(self, counts, trials):
-        def log_choose(v):  # log C(trials, v) = -log(trials + 1) - log B(trials - v + 1, v + 1), accurate for huge trials
+        def log_choose(
+            v,
+        ):  # log C(trials, v) = -log(trials + 1) - log B(trials - v + 1, v + 1), accurate for huge trials
             return -math.log1p(trials) - betaln(trials - v + 1, v + 1)
 
         successes, log_coefficients = sum_and_sum_of(counts, log_choose)
@@ -56,7 +62,11 @@ class Binomial(Family):
     def estimate(self, counts, trials):
         n, successes, log_coefficients = self._stats(counts, trials)
         p = successes / (n * trials)
-        return {"p": p}, log_coefficients + binary_loglik(successes, n * trials - successes, p), 0
+        return (
+            {"p": p},
+            log_coefficients + binary_loglik(successes, n * trials - successes, p),
+            0,
+        )
 
     def log_density_sum(self, counts, p, trials):
         n, successes, log_coefficients = self._stats(counts, trials)

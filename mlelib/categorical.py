@@ -36,20 +36,28 @@ class Categorical(Family):
         categories = positive_integer(self.name, "categories", categories)
         if labels.max >= categories:
             text = f"integer labels 0..{categories - 1} (categories={categories})"
-            Support(text, integer=True, low=0, high=categories - 1).reject(self.name, labels.values)
+            Support(text, integer=True, low=0, high=categories - 1).reject(
+                self.name, labels.values
+            )
         return labels, {"categories": categories}
 
     def check_params(self, params, known):
         p = np.asarray(params["p"])
         if p.ndim != 1 or p.size == 0 or p.dtype.kind not in "iuf":
-            raise ValueError(f"categorical: parameter p must be a non-empty 1-D array of probabilities, got {params['p']!r}")
+            raise ValueError(
+                f"categorical: parameter p must be a non-empty 1-D array of probabilities, got {params['p']!r}"
+            )
         p = p.astype(np.float64)
         if not (np.all(p >= 0) and np.all(p <= 1) and abs(p.sum() - 1) <= 1e-9):
-            raise ValueError(f"categorical: parameter p={p!r} is outside the parameter space; allowed: "
-                             "0 <= p_i <= 1 with sum(p) = 1 (to within 1e-9)")
+            raise ValueError(
+                f"categorical: parameter p={p!r} is outside the parameter space; allowed: "
+                "0 <= p_i <= 1 with sum(p) = 1 (to within 1e-9)"
+            )
         categories = known.get("categories", p.size)
         if categories != p.size:
-            raise ValueError(f"categorical: categories={categories} but p has {p.size} entries")
+            raise ValueError(
+                f"categorical: categories={categories} but p has {p.size} entries"
+            )
         return {"p": p}, {"categories": p.size}
 
     def log_density_sum(self, labels, p, categories):

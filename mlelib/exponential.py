@@ -31,18 +31,24 @@ class Exponential(Family):
 
     def _total(self, x):
         total, smallest = reductions(x, np.add, np.minimum)
-        self._support.check_range(self.name, x, smallest, total)  # a finite sum proves every x finite
+        self._support.check_range(
+            self.name, x, smallest, total
+        )  # a finite sum proves every x finite
         return float(total)
 
     def estimate(self, x):
         n, total = x.size, self._total(x)
         if total == 0:
-            raise NoMaximumError(f"exponential: all {n} values are 0; the likelihood grows without bound "
-                                 "as rate -> inf, so it has no maximum")
+            raise NoMaximumError(
+                f"exponential: all {n} values are 0; the likelihood grows without bound "
+                "as rate -> inf, so it has no maximum"
+            )
         rate = n / total
         if rate == math.inf:
-            raise DataError(f"exponential: the values are too small for float64 (rate = n / sum(x) = "
-                            f"{n} / {total!r} overflows); multiply the data by a constant")
+            raise DataError(
+                f"exponential: the values are too small for float64 (rate = n / sum(x) = "
+                f"{n} / {total!r} overflows); multiply the data by a constant"
+            )
         return {"rate": rate}, n * (math.log(rate) - 1), 0
 
     def log_density_sum(self, x, rate):

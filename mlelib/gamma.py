@@ -20,7 +20,15 @@ def _log_spread(x: np.ndarray, total: float, log_total: float) -> float:
     n = x.size
     s = math.log(total / n) - log_total / n
     if s <= 0:
-        s = -blockwise(lambda block, scratch: (np.add.reduce(np.log(np.divide(block, total / n, out=scratch))),), x)[0] / n
+        s = (
+            -blockwise(
+                lambda block, scratch: (
+                    np.add.reduce(np.log(np.divide(block, total / n, out=scratch))),
+                ),
+                x,
+            )[0]
+            / n
+        )
     return s
 
 
@@ -33,7 +41,9 @@ SERIES_FROM = 20.0
 def log_minus_digamma(a: float) -> tuple[float, float]:
     """(log a - digamma(a), its derivative 1/a - trigamma(a)), accurate for every a > 0."""
     if a < SERIES_FROM:
-        return math.log(a) - float(digamma(a)), 1 / a - float(zeta(2.0, a))  # trigamma(a) = zeta(2, a)
+        return math.log(a) - float(digamma(a)), 1 / a - float(
+            zeta(2.0, a)
+        )  # trigamma(a) = zeta(2, a)
     u = 1 / (a * a)
     gap = slope = 0.0
     for k, coefficient in reversed(list(enumerate(_GAP_SERIES, start=1))):
@@ -74,24 +84,38 @@ class Gamma(Family):
         s = _log_spread(x, total, log_total)
         if s <= 0:
             raise no_spread(self.name, x, "1/shape")
-        start = (3 - s + math.sqrt((s - 3) ** 2 + 24 * s)) / (12 * s)  # Minka (2002), within ~1.5%
+        start = (3 - s + math.sqrt((s - 3) ** 2 + 24 * s)) / (
+            12 * s
+        )  # Minka (2002), within ~1.5%
 
         def score(a):
             gap, gap_slope = log_minus_digamma(a)  # decreasing from inf to 0
             return 1 / gap - 1 / s, -gap_slope / (gap * gap), None
 
         shape, steps, _, _ = solve(score, start)
-        loglik = n * (shape * math.log(shape) - shape - float(gammaln(shape)) - shape * s) - log_total
+        loglik = (
+            n * (shape * math.log(shape) - shape - float(gammaln(shape)) - shape * s)
+            - log_total
+        )
         return {"shape": shape, "scale": total / n / shape}, loglik, steps
 
     def log_density_sum(self, x, shape, scale):
         total, log_total = self._sums(x)
         n = x.size
-        return (shape - 1) * log_total - total / scale - n * (float(gammaln(shape)) + shape * math.log(scale))
+        return (
+            (shape - 1) * log_total
+            - total / scale
+            - n * (float(gammaln(shape)) + shape * math.log(scale))
+        )
 
     def standard_errors(self, params, n):
         shape, scale = params["shape"], params["scale"]
-        _, gap_slope = log_minus_digamma(shape)  # 1/a - trigamma(a), accurate for large a
+        _, gap_slope = log_minus_digamma(
+            shape
+        )  # 1/a - trigamma(a), accurate for large a
         trigamma = 1 / shape - gap_slope
         det = -shape * gap_slope  # a trigamma(a) - 1 > 0 for every shape
-        return {"shape": math.sqrt(shape / (n * det)), "scale": scale * math.sqrt(trigamma / (n * det))}
+        return {
+            "shape": math.sqrt(shape / (n * det)),
+            "scale": scale * math.sqrt(trigamma / (n * det)),
+        }

@@ -11,8 +11,9 @@ from ._data import REALS
 from ._family import POSITIVE, REAL, Family
 from .normal import no_spread
 
-
-SELECT_FROM = 1 << 16  # below this size a full partition of a copy is as fast as anything
+SELECT_FROM = (
+    1 << 16
+)  # below this size a full partition of a copy is as fast as anything
 SAMPLE = 1 << 14  # strided sample that brackets the median for larger data
 
 
@@ -29,8 +30,14 @@ def median(x: np.ndarray) -> float:
     ranks = [n // 2] if n % 2 else [n // 2 - 1, n // 2]
     if n >= SELECT_FROM:
         sample = np.sort(x[:: n // SAMPLE])
-        middle, reach = sample.size // 2, 2 * math.isqrt(sample.size) + 1  # 4 sd of a median rank: 4 * 0.5 sqrt(m)
-        low, high = sample[max(middle - reach, 0)], sample[min(middle + reach, sample.size - 1)]
+        middle, reach = (
+            sample.size // 2,
+            2 * math.isqrt(sample.size) + 1,
+        )  # 4 sd of a median rank: 4 * 0.5 sqrt(m)
+        low, high = (
+            sample[max(middle - reach, 0)],
+            sample[min(middle + reach, sample.size - 1)],
+        )
         inside = np.greater_equal(x, low)
         below = n - np.count_nonzero(inside)
         np.logical_and(inside, np.less_equal(x, high), out=inside)

@@ -31,7 +31,11 @@ class Lognormal(Family):
     def estimate(self, x):
         # x <= 0, NaN or inf make the statistics of log x non-finite: gaussian_fit names the value
         params, loglik, _ = gaussian_fit(self.name, self._support, x, log=True)
-        return params, loglik - x.size * params["mu"], 0  # the Jacobian: sum(log x) = n mu
+        return (
+            params,
+            loglik - x.size * params["mu"],
+            0,
+        )  # the Jacobian: sum(log x) = n mu
 
     def log_density_sum(self, x, mu, sigma2):
         def part(block, scratch):
@@ -43,7 +47,11 @@ class Lognormal(Family):
         log_sum, sum_sq = blockwise(part, x)
         if not math.isfinite(log_sum):
             self._support.reject(self.name, x)
-        return -log_sum - 0.5 * x.size * (LOG_2PI + math.log(sigma2)) - sum_sq / (2 * sigma2)
+        return (
+            -log_sum
+            - 0.5 * x.size * (LOG_2PI + math.log(sigma2))
+            - sum_sq / (2 * sigma2)
+        )
 
     def standard_errors(self, params, n):
         return normal_se(params, n)

@@ -18,8 +18,10 @@ def no_spread(family: str, x, parameter: str, values: str = "values") -> NoMaxim
         what = f"all {x.size} {values} are equal ({x[0]:.17g})"
     else:
         what = f"the {values} differ too little for float64 to represent their spread"
-    return NoMaximumError(f"{family}: {what}; the likelihood grows without bound as {parameter} -> 0, "
-                          "so it has no maximum")
+    return NoMaximumError(
+        f"{family}: {what}; the likelihood grows without bound as {parameter} -> 0, "
+        "so it has no maximum"
+    )
 
 
 def normal_loglik(n: int, sigma2: float, sum_sq: float) -> float:
@@ -27,7 +29,9 @@ def normal_loglik(n: int, sigma2: float, sum_sq: float) -> float:
     return -0.5 * n * (LOG_2PI + math.log(sigma2)) - sum_sq / (2 * sigma2)
 
 
-def gaussian_fit(family: str, support: Support, x, log: bool = False) -> tuple[dict, float, int]:
+def gaussian_fit(
+    family: str, support: Support, x, log: bool = False
+) -> tuple[dict, float, int]:
     """The normal MLE of x, or of log x when ``log`` (the lognormal): ({mu, sigma2}, loglik of that, 0).
 
     Non-finite statistics mean a bad value in x, which ``support`` names.

@@ -52,13 +52,19 @@ class Uniform(Family):
     def check_params(self, params, known):
         low, high = (real_number(self.name, name, params[name]) for name in self.params)
         if not low < high:
-            raise ValueError(f"uniform: parameters low={low!r}, high={high!r} are outside the parameter "
-                             "space; allowed: low < high")
+            raise ValueError(
+                f"uniform: parameters low={low!r}, high={high!r} are outside the parameter "
+                "space; allowed: low < high"
+            )
         return {"low": low, "high": high}, known
 
     def log_density_sum(self, x, low, high):
         x_low, x_high, _ = self._range(x)
-        return -x.size * math.log(high - low) if low <= x_low and x_high <= high else -math.inf
+        return (
+            -x.size * math.log(high - low)
+            if low <= x_low and x_high <= high
+            else -math.inf
+        )
 
     def standard_errors(self, params, n):
         se = (params["high"] - params["low"]) * math.sqrt(n / ((n + 1) ** 2 * (n + 2)))

@@ -43,17 +43,23 @@ class Weibull(Family):
             z = np.log(x)  # log(0) = -inf, log(-1) = nan, log(inf) = inf: caught below
         top = float(z.max())
 
-        def center(block, scratch):  # z = log(x / max x) <= 0, in place: x^k / max^k never overflows
+        def center(
+            block, scratch
+        ):  # z = log(x / max x) <= 0, in place: x^k / max^k never overflows
             np.subtract(block, top, out=block)
             return np.add.reduce(block), np.dot(block, block)
 
         z_sum, z_squares = blockwise(center, z)
         if not (math.isfinite(z_sum) and math.isfinite(top)):
             self._support.reject(self.name, x)
-        if z_sum == 0:  # a sum of numbers <= 0 is 0 only if every one is 0: all values equal
+        if (
+            z_sum == 0
+        ):  # a sum of numbers <= 0 is 0 only if every one is 0: all values equal
             raise no_spread(self.name, x, "1/shape")
         z_mean = z_sum / n
-        variance = z_squares / n - z_mean * z_mean  # only for the start value: rounding is harmless
+        variance = (
+            z_squares / n - z_mean * z_mean
+        )  # only for the start value: rounding is harmless
         if not variance > 0:
             variance = sum_sq_dev(z, z_mean) / n
         start = math.pi / math.sqrt(6 * variance)  # log x has variance pi^2 / (6 k^2)
@@ -62,17 +68,25 @@ class Weibull(Family):
             def part(block, scratch):
                 np.multiply(block, k, out=scratch)
                 np.exp(scratch, out=scratch)  # w = exp(k z)
-                sums = np.dot(scratch, ONES[:block.size]), np.dot(scratch, block)
+                sums = np.dot(scratch, ONES[: block.size]), np.dot(scratch, block)
                 return *sums, np.dot(np.multiply(scratch, block, out=scratch), block)
 
             a, b, c = blockwise(part, z)  # sum(w), sum(w z), sum(w z^2)
             mean_w = b / a  # mean of z weighted by x^k
-            return mean_w - 1 / k - z_mean, c / a - mean_w * mean_w + 1 / (k * k), (a, b, c)
+            return (
+                mean_w - 1 / k - z_mean,
+                c / a - mean_w * mean_w + 1 / (k * k),
+                (a, b, c),
+            )
 
         shape, steps, (a, b, c), offset = solve(score, start, last_step=LAST_STEP)
-        a += offset * (b + offset * c / 2)  # sum(w) at the root: Taylor in k (d/dk w = z w)
+        a += offset * (
+            b + offset * c / 2
+        )  # sum(w) at the root: Taylor in k (d/dk w = z w)
         scale = math.exp(top + math.log(a / n) / shape)
-        loglik = n * (math.log(shape) - math.log(a / n) + (shape - 1) * z_mean - top - 1)
+        loglik = n * (
+            math.log(shape) - math.log(a / n) + (shape - 1) * z_mean - top - 1
+        )
         return {"shape": shape, "scale": scale}, loglik, steps
 
     def log_density_sum(self, x, shape, scale):
@@ -83,15 +97,25 @@ class Weibull(Family):
             log_sum = np.add.reduce(scratch)
             np.subtract(scratch, log_scale, out=scratch)
             np.multiply(scratch, shape, out=scratch)
-            return log_sum, np.add.reduce(np.exp(scratch, out=scratch))  # sum log x, sum (x / scale)^k
+            return log_sum, np.add.reduce(
+                np.exp(scratch, out=scratch)
+            )  # sum log x, sum (x / scale)^k
 
         log_sum, power_sum = blockwise(part, x)
         if not math.isfinite(log_sum):
             self._support.reject(self.name, x)
         n = x.size
-        return n * (math.log(shape) - shape * log_scale) + (shape - 1) * log_sum - power_sum
+        return (
+            n * (math.log(shape) - shape * log_scale)
+            + (shape - 1) * log_sum
+            - power_sum
+        )
 
     def standard_errors(self, params, n):
         shape, scale = params["shape"], params["scale"]
-        return {"shape": shape * math.sqrt(6 / n) / math.pi,
-                "scale": scale / shape * math.sqrt((1 + 6 * (1 - EULER_GAMMA) ** 2 / math.pi**2) / n)}
+        return {
+            "shape": shape * math.sqrt(6 / n) / math.pi,
+            "scale": scale
+            / shape
+            * math.sqrt((1 + 6 * (1 - EULER_GAMMA) ** 2 / math.pi**2) / n),
+        }

@@ -1,4 +1,5 @@
 """Shared fixtures: the book is built once per test session, then checked statically and in a browser."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -22,25 +23,45 @@ def book_build(tmp_path_factory):
 
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config["execute"]["execute_notebooks"] = "off"
-    extensions = config["sphinx"]["local_extensions"]  # paths are relative to the config file
-    config["sphinx"]["local_extensions"] = {name: str(ROOT / path) for name, path in extensions.items()}
+    extensions = config["sphinx"][
+        "local_extensions"
+    ]  # paths are relative to the config file
+    config["sphinx"]["local_extensions"] = {
+        name: str(ROOT / path) for name, path in extensions.items()
+    }
     stored_outputs_config = tmp_path_factory.mktemp("book") / "_config.yml"
     stored_outputs_config.write_text(yaml.safe_dump(config, sort_keys=False))
 
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    print("\n>>> building the book from the stored outputs (jupyter-book build -W -n --keep-going --all)",
-          file=sys.stderr)
+    print(
+        "\n>>> building the book from the stored outputs (jupyter-book build -W -n --keep-going --all)",
+        file=sys.stderr,
+    )
     return subprocess.run(
-        [str(jupyter_book), "build", ".", "-W", "-n", "--keep-going", "--all",
-         "--config", str(stored_outputs_config)],
-        cwd=ROOT, capture_output=True, text=True, timeout=1800,
+        [
+            str(jupyter_book),
+            "build",
+            ".",
+            "-W",
+            "-n",
+            "--keep-going",
+            "--all",
+            "--config",
+            str(stored_outputs_config),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
     )
 
 
 @pytest.fixture(scope="session")
 def site(book_build):
     """The built site's folder; fails (never skips) if the build did not produce it."""
-    assert book_build.returncode == 0, "the book build failed:\n" + (book_build.stdout + book_build.stderr)[-4000:]
+    assert book_build.returncode == 0, (
+        "the book build failed:\n" + (book_build.stdout + book_build.stderr)[-4000:]
+    )
     assert (HTML / "index.html").exists()
     return HTML
 

@@ -1,4 +1,5 @@
 """Static checks of the chapter notebooks: the habits nbval and the build depend on."""
+
 import json
 import re
 from pathlib import Path
@@ -10,7 +11,9 @@ NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 
 
 def _code_cells(path):
-    return [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
+    return [
+        c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"
+    ]
 
 
 def test_every_chapter_is_in_the_table_of_contents(toc_documents):
@@ -29,7 +32,9 @@ def test_notebook_has_kernel_metadata(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_stores_outputs_and_no_errors(path):
     cells = [c for c in _code_cells(path) if "".join(c["source"]).strip()]
-    assert all(c["execution_count"] is not None for c in cells), "a code cell was never executed"
+    assert all(c["execution_count"] is not None for c in cells), (
+        "a code cell was never executed"
+    )
     outputs = [o for c in cells for o in c["outputs"]]
     assert outputs, "no stored outputs: nbval would only check that the cells run"
     errors = [o.get("ename") for o in outputs if o["output_type"] == "error"]
@@ -48,5 +53,7 @@ def test_notebook_uses_only_seeded_generators(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_asserts_its_results(path):
     source = "\n".join("".join(c["source"]) for c in _code_cells(path))
-    assert re.search(r"\bassert\b|np\.testing\.assert", source), "no cell checks its results"
+    assert re.search(r"\bassert\b|np\.testing\.assert", source), (
+        "no cell checks its results"
+    )
     assert "mlelib" in source, "the chapter is not checked against mlelib"

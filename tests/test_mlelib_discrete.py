@@ -17,6 +17,7 @@ def rng():
 
 # --- bernoulli ---------------------------------------------------------------------------------
 
+
 def test_bernoulli_all_zeros_gives_p_zero_exactly():
     assert mlelib.fit("bernoulli", [0, 0, 0]).params == {"p": 0.0}
 
@@ -33,7 +34,10 @@ def test_bernoulli_p_is_the_sample_mean():
 
 def test_bernoulli_accepts_bools_ints_and_floats_alike():
     x = rng().random(50) < 0.4
-    fits = [mlelib.fit("bernoulli", data) for data in (x, x.astype(int), x.astype(float), x.tolist())]
+    fits = [
+        mlelib.fit("bernoulli", data)
+        for data in (x, x.astype(int), x.astype(float), x.tolist())
+    ]
     assert len({(f.params["p"], f.loglik) for f in fits}) == 1
 
 
@@ -56,6 +60,7 @@ def test_bernoulli_se_is_sqrt_p_one_minus_p_over_n():
 
 # --- binomial ----------------------------------------------------------------------------------
 
+
 def test_binomial_p_is_successes_over_total_trials():
     x = rng().binomial(12, 0.3, 500)
     f = mlelib.fit("binomial", x, trials=12)
@@ -66,21 +71,29 @@ def test_binomial_p_is_successes_over_total_trials():
 def test_binomial_loglik_matches_scipy_including_the_binomial_coefficients():
     x = rng().binomial(30, 0.6, 300)
     expected = stats.binom.logpmf(x, 30, 0.55).sum()
-    assert mlelib.loglik("binomial", x, p=0.55, trials=30) == pytest.approx(expected, rel=1e-13)
+    assert mlelib.loglik("binomial", x, p=0.55, trials=30) == pytest.approx(
+        expected, rel=1e-13
+    )
 
 
 def test_binomial_fitted_loglik_matches_scipy_at_the_estimate():
     x = rng().binomial(7, 0.2, 100)
     f = mlelib.fit("binomial", x, trials=7)
-    assert f.loglik == pytest.approx(stats.binom.logpmf(x, 7, f.params["p"]).sum(), rel=1e-13)
+    assert f.loglik == pytest.approx(
+        stats.binom.logpmf(x, 7, f.params["p"]).sum(), rel=1e-13
+    )
 
 
 def test_binomial_with_counts_far_above_n_sums_directly_and_matches_scipy():
-    x = rng().binomial(10**6, 0.5, 20)  # values ~5e5 >> 4 n: no value table, coefficients summed directly
+    x = rng().binomial(
+        10**6, 0.5, 20
+    )  # values ~5e5 >> 4 n: no value table, coefficients summed directly
     f = mlelib.fit("binomial", x, trials=10**6)
     # each log C(1e6, ~5e5) is ~7e5 and float64 gets it to ~1e-15 relative, in scipy as here:
     # 20 terms on each side differ by at most ~3e-8
-    assert f.loglik == pytest.approx(stats.binom.logpmf(x, 10**6, f.params["p"]).sum(), rel=0, abs=1e-7)
+    assert f.loglik == pytest.approx(
+        stats.binom.logpmf(x, 10**6, f.params["p"]).sum(), rel=0, abs=1e-7
+    )
 
 
 @pytest.mark.parametrize("data, p", [([0, 0, 0], 0.0), ([5, 5], 1.0)])
@@ -102,6 +115,7 @@ def test_binomial_without_trials_raises_a_value_error_naming_trials():
 
 
 # --- categorical -------------------------------------------------------------------------------
+
 
 def test_categorical_p_is_the_share_of_each_label():
     x = rng().choice(4, size=1000, p=[0.1, 0.2, 0.3, 0.4])
@@ -140,10 +154,13 @@ def test_categorical_se_is_sqrt_p_one_minus_p_over_n():
 
 def test_categorical_loglik_takes_categories_from_the_length_of_p():
     # label 3 is absent from the data, yet p has four entries: that is a valid evaluation
-    assert mlelib.loglik("categorical", [0, 1], p=[0.25] * 4) == pytest.approx(2 * math.log(0.25))
+    assert mlelib.loglik("categorical", [0, 1], p=[0.25] * 4) == pytest.approx(
+        2 * math.log(0.25)
+    )
 
 
 # --- poisson -----------------------------------------------------------------------------------
+
 
 def test_poisson_all_zeros_gives_lam_zero_and_loglik_zero():
     f = mlelib.fit("poisson", [0, 0, 0, 0])
@@ -162,7 +179,9 @@ def test_poisson_loglik_matches_scipy_including_log_factorials():
 
 
 def test_poisson_loglik_with_sparse_huge_counts_matches_scipy():
-    x = np.array([0, 3, 10**7, 12])  # range far larger than the data: summed directly, no value table
+    x = np.array(
+        [0, 3, 10**7, 12]
+    )  # range far larger than the data: summed directly, no value table
     expected = stats.poisson.logpmf(x, 1e6).sum()
     assert mlelib.loglik("poisson", x, lam=1e6) == pytest.approx(expected, rel=1e-12)
 
@@ -187,9 +206,12 @@ def test_poisson_horse_kick_data_gives_lam_0_61():
 
 # --- geometric ---------------------------------------------------------------------------------
 
+
 def test_geometric_p_is_one_over_the_mean():
     x = rng().geometric(0.25, 1000)
-    assert mlelib.fit("geometric", x).params["p"] == pytest.approx(1 / x.mean(), rel=1e-15)
+    assert mlelib.fit("geometric", x).params["p"] == pytest.approx(
+        1 / x.mean(), rel=1e-15
+    )
 
 
 def test_geometric_all_ones_gives_p_one_with_zero_se():
@@ -199,7 +221,9 @@ def test_geometric_all_ones_gives_p_one_with_zero_se():
 
 def test_geometric_loglik_matches_scipy_geom_which_counts_trials_from_one():
     x = rng().geometric(0.4, 300)
-    assert mlelib.loglik("geometric", x, p=0.35) == pytest.approx(stats.geom.logpmf(x, 0.35).sum(), rel=1e-13)
+    assert mlelib.loglik("geometric", x, p=0.35) == pytest.approx(
+        stats.geom.logpmf(x, 0.35).sum(), rel=1e-13
+    )
 
 
 def test_geometric_se_is_p_sqrt_one_minus_p_over_n():
@@ -210,5 +234,8 @@ def test_geometric_se_is_p_sqrt_one_minus_p_over_n():
 
 
 def test_geometric_zero_is_outside_the_support():
-    with pytest.raises(mlelib.DataError, match=r"geometric: value 0 at index 2 is outside the support; allowed: integers >= 1"):
+    with pytest.raises(
+        mlelib.DataError,
+        match=r"geometric: value 0 at index 2 is outside the support; allowed: integers >= 1",
+    ):
         mlelib.fit("geometric", [1, 3, 0])

@@ -17,10 +17,17 @@ def normal_fit():
 
 
 FAMILY_DATA = {
-    "bernoulli": ([0, 1, 1], {}), "binomial": ([1, 4], {"trials": 5}), "poisson": ([0, 3, 2], {}),
-    "geometric": ([1, 4, 2], {}), "exponential": ([0.5, 2.0], {}), "normal": ([1.0, 2.5, 2.0], {}),
-    "lognormal": ([1.0, 2.5, 2.0], {}), "laplace": ([1.0, 2.5, 2.0], {}), "uniform": ([1.0, 2.5, 2.0], {}),
-    "weibull": ([1.0, 2.5, 2.0], {}), "gamma": ([1.0, 2.5, 2.0], {}),
+    "bernoulli": ([0, 1, 1], {}),
+    "binomial": ([1, 4], {"trials": 5}),
+    "poisson": ([0, 3, 2], {}),
+    "geometric": ([1, 4, 2], {}),
+    "exponential": ([0.5, 2.0], {}),
+    "normal": ([1.0, 2.5, 2.0], {}),
+    "lognormal": ([1.0, 2.5, 2.0], {}),
+    "laplace": ([1.0, 2.5, 2.0], {}),
+    "uniform": ([1.0, 2.5, 2.0], {}),
+    "weibull": ([1.0, 2.5, 2.0], {}),
+    "gamma": ([1.0, 2.5, 2.0], {}),
 }
 
 
@@ -59,7 +66,12 @@ def test_fit_params_compare_equal_to_a_plain_dict():
 
 def test_fit_survives_pickling(normal_fit):
     copy = pickle.loads(pickle.dumps(normal_fit))
-    assert (copy.params, copy.se, copy.loglik, repr(copy)) == (normal_fit.params, normal_fit.se, normal_fit.loglik, repr(normal_fit))
+    assert (copy.params, copy.se, copy.loglik, repr(copy)) == (
+        normal_fit.params,
+        normal_fit.se,
+        normal_fit.loglik,
+        repr(normal_fit),
+    )
 
 
 def test_repr_is_a_table_with_one_row_per_parameter(normal_fit):
@@ -67,18 +79,25 @@ def test_repr_is_a_table_with_one_row_per_parameter(normal_fit):
     assert lines[0].startswith("mlelib.Fit: normal, n=400, loglik=")
     assert lines[1].split() == ["param", "estimate", "se"]
     assert [line.split()[0] for line in lines[2:]] == ["mu", "sigma2"]
-    assert float(lines[2].split()[1]) == pytest.approx(normal_fit.params["mu"], rel=1e-5)
+    assert float(lines[2].split()[1]) == pytest.approx(
+        normal_fit.params["mu"], rel=1e-5
+    )
 
 
 def test_repr_shows_known_parameters():
-    assert repr(mlelib.fit("binomial", [1, 2], trials=3)).startswith("mlelib.Fit: binomial, trials=3, n=2, ")
+    assert repr(mlelib.fit("binomial", [1, 2], trials=3)).startswith(
+        "mlelib.Fit: binomial, trials=3, n=2, "
+    )
 
 
 def test_repr_and_html_have_no_memory_addresses_and_are_deterministic(normal_fit):
     again = mlelib.fit("normal", np.random.default_rng(7).normal(2.0, 1.5, 400))
     for text in (repr(normal_fit), normal_fit._repr_html_()):
         assert not re.search(r"0x[0-9a-f]{6,}", text)
-    assert (repr(normal_fit), normal_fit._repr_html_()) == (repr(again), again._repr_html_())
+    assert (repr(normal_fit), normal_fit._repr_html_()) == (
+        repr(again),
+        again._repr_html_(),
+    )
 
 
 def test_html_is_a_table_with_a_row_per_parameter(normal_fit):
@@ -96,14 +115,20 @@ def test_repr_of_many_categories_is_shortened():
 def test_wald_interval_is_estimate_plus_minus_z_se(normal_fit):
     z = stats.norm.ppf(0.95)
     lo, hi = normal_fit.ci(0.90)["mu"]
-    assert lo == pytest.approx(normal_fit.params["mu"] - z * normal_fit.se["mu"], rel=1e-14)
-    assert hi == pytest.approx(normal_fit.params["mu"] + z * normal_fit.se["mu"], rel=1e-14)
+    assert lo == pytest.approx(
+        normal_fit.params["mu"] - z * normal_fit.se["mu"], rel=1e-14
+    )
+    assert hi == pytest.approx(
+        normal_fit.params["mu"] + z * normal_fit.se["mu"], rel=1e-14
+    )
 
 
 def test_default_interval_level_is_95_percent(normal_fit):
     assert normal_fit.ci() == normal_fit.ci(0.95)
     lo, hi = normal_fit.ci()["sigma2"]
-    assert (hi - lo) / 2 == pytest.approx(1.959963984540054 * normal_fit.se["sigma2"], rel=1e-14)
+    assert (hi - lo) / 2 == pytest.approx(
+        1.959963984540054 * normal_fit.se["sigma2"], rel=1e-14
+    )
 
 
 def test_categorical_interval_is_a_pair_of_arrays():
@@ -114,7 +139,9 @@ def test_categorical_interval_is_a_pair_of_arrays():
 
 @pytest.mark.parametrize("level", [0, 1, 1.5, -0.2, "0.9"])
 def test_interval_level_outside_zero_one_is_rejected(normal_fit, level):
-    with pytest.raises(ValueError, match="level must be a number strictly between 0 and 1"):
+    with pytest.raises(
+        ValueError, match="level must be a number strictly between 0 and 1"
+    ):
         normal_fit.ci(level)
 
 
@@ -131,7 +158,10 @@ def test_families_mapping_cannot_be_changed():
 
 def test_fit_accepts_a_family_object_as_well_as_its_name():
     data = [1, 2, 2]
-    assert mlelib.fit(mlelib.FAMILIES["poisson"], data).params == mlelib.fit("poisson", data).params
+    assert (
+        mlelib.fit(mlelib.FAMILIES["poisson"], data).params
+        == mlelib.fit("poisson", data).params
+    )
     assert math.isfinite(mlelib.loglik(mlelib.FAMILIES["poisson"], data, lam=1.0))
 
 

@@ -10,8 +10,33 @@ import mlelib
 from mlelib import DataError, NoMaximumError
 from mlelib._newton import solve
 
-BALL_BEARINGS = np.array([17.88, 28.92, 33.00, 41.52, 42.12, 45.60, 48.48, 51.84, 51.96, 54.12, 55.56, 67.80,
-                          68.64, 68.64, 68.88, 84.12, 93.12, 98.64, 105.12, 105.84, 127.92, 128.04, 173.40])
+BALL_BEARINGS = np.array(
+    [
+        17.88,
+        28.92,
+        33.00,
+        41.52,
+        42.12,
+        45.60,
+        48.48,
+        51.84,
+        51.96,
+        54.12,
+        55.56,
+        67.80,
+        68.64,
+        68.64,
+        68.88,
+        84.12,
+        93.12,
+        98.64,
+        105.12,
+        105.84,
+        127.92,
+        128.04,
+        173.40,
+    ]
+)
 
 EPS = np.finfo(float).eps
 SHAPES = [0.05, 0.3, 1.0, 3.0, 50.0]
@@ -31,7 +56,11 @@ def weibull_profile_score(x, shape):
 
 def gamma_profile_score(x, shape):
     """log a - digamma(a) - (log mean x - mean log x)."""
-    return math.log(shape) - special.digamma(shape) - (math.log(x.mean()) - np.log(x).mean())
+    return (
+        math.log(shape)
+        - special.digamma(shape)
+        - (math.log(x.mean()) - np.log(x).mean())
+    )
 
 
 def awkward_samples():
@@ -51,6 +80,7 @@ def awkward_samples():
 
 # --- weibull -----------------------------------------------------------------------------------
 
+
 def test_weibull_ball_bearing_data_gives_the_published_fit():
     f = mlelib.fit("weibull", BALL_BEARINGS)
     assert f.params["shape"] == pytest.approx(2.10206, abs=5e-6)
@@ -63,7 +93,9 @@ def test_weibull_score_is_zero_at_fit_for_awkward_samples():
         shape = f.params["shape"]
         # the score's terms are a weighted mean of log x, 1/shape and mean(log x): float64 resolves
         # it to a few ulps of the largest of them, which is all a recomputation can check
-        assert abs(weibull_profile_score(x, shape)) <= 32 * EPS * (1 / shape + np.abs(np.log(x)).max()), (x[:5], shape)
+        assert abs(weibull_profile_score(x, shape)) <= 32 * EPS * (
+            1 / shape + np.abs(np.log(x)).max()
+        ), (x[:5], shape)
 
 
 def test_weibull_scale_solves_its_own_equation_at_fit():
@@ -74,7 +106,10 @@ def test_weibull_scale_solves_its_own_equation_at_fit():
 
 
 def test_weibull_needs_few_newton_steps_from_the_log_spread_start():
-    steps = [mlelib.fit("weibull", rng().weibull(shape, 10_000)).iterations for shape in SHAPES]
+    steps = [
+        mlelib.fit("weibull", rng().weibull(shape, 10_000)).iterations
+        for shape in SHAPES
+    ]
     assert max(steps) <= 4
 
 
@@ -85,31 +120,51 @@ def test_weibull_converges_within_a_bounded_number_of_steps_for_awkward_samples(
 def test_weibull_loglik_matches_scipy():
     x = rng().weibull(1.7, 300) * 5
     expected = stats.weibull_min.logpdf(x, 1.6, scale=4.5).sum()
-    assert mlelib.loglik("weibull", x, shape=1.6, scale=4.5) == pytest.approx(expected, rel=1e-13)
+    assert mlelib.loglik("weibull", x, shape=1.6, scale=4.5) == pytest.approx(
+        expected, rel=1e-13
+    )
 
 
 def test_weibull_fit_is_at_least_as_likely_as_scipys():
     x = rng().weibull(0.8, 200) * 30
     shape, _, scale = stats.weibull_min.fit(x, floc=0)
     ours = mlelib.fit("weibull", x).loglik
-    assert ours >= mlelib.loglik("weibull", x, shape=shape, scale=scale) - 1e-9 * abs(ours)
+    assert ours >= mlelib.loglik("weibull", x, shape=shape, scale=scale) - 1e-9 * abs(
+        ours
+    )
 
 
 def test_weibull_se_is_the_inverted_expected_information():
     f = mlelib.fit("weibull", BALL_BEARINGS)
     k, lam, n = f.params["shape"], f.params["scale"], 23
     g = np.euler_gamma
-    info = n * np.array([[((1 - g) ** 2 + np.pi**2 / 6) / k**2, -(1 - g) / lam], [-(1 - g) / lam, k**2 / lam**2]])
-    np.testing.assert_allclose([f.se["shape"], f.se["scale"]], np.sqrt(np.diag(np.linalg.inv(info))), rtol=1e-12)
+    info = n * np.array(
+        [
+            [((1 - g) ** 2 + np.pi**2 / 6) / k**2, -(1 - g) / lam],
+            [-(1 - g) / lam, k**2 / lam**2],
+        ]
+    )
+    np.testing.assert_allclose(
+        [f.se["shape"], f.se["scale"]],
+        np.sqrt(np.diag(np.linalg.inv(info))),
+        rtol=1e-12,
+    )
 
 
 def test_weibull_se_matches_observed_information_on_a_large_sample():
     x = rng().weibull(1.5, 200_000) * 10
     f = mlelib.fit("weibull", x)
-    observed = observed_information(lambda k, lam: mlelib.loglik("weibull", x, shape=k, scale=lam),
-                                    f.params["shape"], f.params["scale"])
+    observed = observed_information(
+        lambda k, lam: mlelib.loglik("weibull", x, shape=k, scale=lam),
+        f.params["shape"],
+        f.params["scale"],
+    )
     # observed and expected information differ by O(1/sqrt(n)) ~ 0.2% at n = 2e5
-    np.testing.assert_allclose([f.se["shape"], f.se["scale"]], np.sqrt(np.diag(np.linalg.inv(observed))), rtol=0.02)
+    np.testing.assert_allclose(
+        [f.se["shape"], f.se["scale"]],
+        np.sqrt(np.diag(np.linalg.inv(observed))),
+        rtol=0.02,
+    )
 
 
 def test_weibull_all_values_equal_has_no_maximum():
@@ -118,11 +173,15 @@ def test_weibull_all_values_equal_has_no_maximum():
 
 
 def test_weibull_zero_is_outside_the_support():
-    with pytest.raises(DataError, match=r"weibull: value 0 at index 1 is outside the support; allowed: x > 0"):
+    with pytest.raises(
+        DataError,
+        match=r"weibull: value 0 at index 1 is outside the support; allowed: x > 0",
+    ):
         mlelib.fit("weibull", [1.0, 0.0, -1.0])
 
 
 # --- gamma -------------------------------------------------------------------------------------
+
 
 def test_gamma_score_is_zero_at_fit_for_awkward_samples():
     for x in awkward_samples():
@@ -130,7 +189,9 @@ def test_gamma_score_is_zero_at_fit_for_awkward_samples():
         shape = f.params["shape"]
         # log mean x - mean log x is resolved to a few ulps of |log x|, which bounds what a
         # recomputation of the score can check
-        assert abs(gamma_profile_score(x, shape)) <= 32 * EPS * (1 + np.abs(np.log(x)).max()), (x[:5], shape)
+        assert abs(gamma_profile_score(x, shape)) <= 32 * EPS * (
+            1 + np.abs(np.log(x)).max()
+        ), (x[:5], shape)
 
 
 def test_gamma_scale_is_mean_over_shape():
@@ -140,22 +201,33 @@ def test_gamma_scale_is_mean_over_shape():
 
 
 def test_gamma_needs_few_newton_steps_from_minkas_start():
-    steps = [mlelib.fit("gamma", rng().gamma(shape, 1.0, 10_000)).iterations for shape in SHAPES]
+    steps = [
+        mlelib.fit("gamma", rng().gamma(shape, 1.0, 10_000)).iterations
+        for shape in SHAPES
+    ]
     assert max(steps) <= 3
 
 
 def test_gamma_loglik_matches_scipy():
     x = rng().gamma(2.0, 3.0, 300)
     expected = stats.gamma.logpdf(x, 2.2, scale=2.8).sum()
-    assert mlelib.loglik("gamma", x, shape=2.2, scale=2.8) == pytest.approx(expected, rel=1e-13)
+    assert mlelib.loglik("gamma", x, shape=2.2, scale=2.8) == pytest.approx(
+        expected, rel=1e-13
+    )
 
 
 def test_gamma_se_is_the_inverted_expected_information():
     x = rng().gamma(0.7, 5.0, 150)
     f = mlelib.fit("gamma", x)
     a, theta = f.params["shape"], f.params["scale"]
-    info = 150 * np.array([[special.polygamma(1, a), 1 / theta], [1 / theta, a / theta**2]])
-    np.testing.assert_allclose([f.se["shape"], f.se["scale"]], np.sqrt(np.diag(np.linalg.inv(info))), rtol=1e-12)
+    info = 150 * np.array(
+        [[special.polygamma(1, a), 1 / theta], [1 / theta, a / theta**2]]
+    )
+    np.testing.assert_allclose(
+        [f.se["shape"], f.se["scale"]],
+        np.sqrt(np.diag(np.linalg.inv(info))),
+        rtol=1e-12,
+    )
 
 
 def test_gamma_all_values_equal_has_no_maximum():
@@ -169,6 +241,7 @@ def test_gamma_nan_is_named_with_its_index():
 
 
 # --- the solver --------------------------------------------------------------------------------
+
 
 def test_solver_falls_back_to_bisection_from_a_hopeless_start():
     # root of log(x) - log(7) (increasing); a Newton step from 1e-9 would jump to a negative x
@@ -190,7 +263,9 @@ def test_solver_takes_a_tiny_last_step_without_evaluating_again():
 
 
 def test_solver_handles_a_decreasing_score():
-    root, _, _, _ = solve(lambda x: (1 / x - 0.25, -1 / x**2, None), 100.0, increasing=False)
+    root, _, _, _ = solve(
+        lambda x: (1 / x - 0.25, -1 / x**2, None), 100.0, increasing=False
+    )
     assert root == pytest.approx(4.0, rel=1e-14)
 
 

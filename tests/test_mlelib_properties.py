@@ -22,8 +22,13 @@ from scipy import stats
 
 import mlelib
 
-PROPERTY = settings(max_examples=50, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+PROPERTY = settings(
+    max_examples=50,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
 positive = st.floats(1e-3, 1e3)
 # no magnitudes near the subnormal range: there a variance underflows, a rate overflows (both are
@@ -39,17 +44,35 @@ def spread_out(values, low=1e-6):
 
 
 def continuous(elements, min_size=2):
-    return st.lists(elements, min_size=min_size, max_size=60).filter(spread_out).map(np.array)
+    return (
+        st.lists(elements, min_size=min_size, max_size=60)
+        .filter(spread_out)
+        .map(np.array)
+    )
 
 
 SAMPLES = {
-    "bernoulli": st.tuples(st.lists(st.integers(0, 1), min_size=1, max_size=60), st.just({})),
+    "bernoulli": st.tuples(
+        st.lists(st.integers(0, 1), min_size=1, max_size=60), st.just({})
+    ),
     "binomial": st.integers(1, 30).flatmap(
-        lambda t: st.tuples(st.lists(st.integers(0, t), min_size=1, max_size=60), st.just({"trials": t}))),
-    "categorical": st.tuples(st.lists(st.integers(0, 6), min_size=1, max_size=60), st.just({})),
-    "poisson": st.tuples(st.lists(st.integers(0, 200), min_size=1, max_size=60), st.just({})),
-    "geometric": st.tuples(st.lists(st.integers(1, 200), min_size=1, max_size=60), st.just({})),
-    "exponential": st.tuples(st.lists(nonnegative, min_size=1, max_size=60).filter(any).map(np.array), st.just({})),
+        lambda t: st.tuples(
+            st.lists(st.integers(0, t), min_size=1, max_size=60), st.just({"trials": t})
+        )
+    ),
+    "categorical": st.tuples(
+        st.lists(st.integers(0, 6), min_size=1, max_size=60), st.just({})
+    ),
+    "poisson": st.tuples(
+        st.lists(st.integers(0, 200), min_size=1, max_size=60), st.just({})
+    ),
+    "geometric": st.tuples(
+        st.lists(st.integers(1, 200), min_size=1, max_size=60), st.just({})
+    ),
+    "exponential": st.tuples(
+        st.lists(nonnegative, min_size=1, max_size=60).filter(any).map(np.array),
+        st.just({}),
+    ),
     "normal": st.tuples(continuous(real), st.just({})),
     "lognormal": st.tuples(continuous(positive), st.just({})),
     "laplace": st.tuples(continuous(real), st.just({})),
@@ -70,11 +93,19 @@ def scipy_logpdf(family, x, params, known):
         "poisson": lambda: stats.poisson.logpmf(x, p.get("lam")),
         "geometric": lambda: stats.geom.logpmf(x, p.get("p")),
         "exponential": lambda: stats.expon.logpdf(x, scale=1 / p.get("rate", 1)),
-        "normal": lambda: stats.norm.logpdf(x, p.get("mu"), math.sqrt(p.get("sigma2", 1))),
-        "lognormal": lambda: stats.lognorm.logpdf(x, math.sqrt(p.get("sigma2", 1)), scale=math.exp(p.get("mu", 0))),
+        "normal": lambda: stats.norm.logpdf(
+            x, p.get("mu"), math.sqrt(p.get("sigma2", 1))
+        ),
+        "lognormal": lambda: stats.lognorm.logpdf(
+            x, math.sqrt(p.get("sigma2", 1)), scale=math.exp(p.get("mu", 0))
+        ),
         "laplace": lambda: stats.laplace.logpdf(x, p.get("mu"), p.get("b")),
-        "uniform": lambda: stats.uniform.logpdf(x, p.get("low"), p.get("high", 0) - p.get("low", 0)),
-        "weibull": lambda: stats.weibull_min.logpdf(x, p.get("shape"), scale=p.get("scale")),
+        "uniform": lambda: stats.uniform.logpdf(
+            x, p.get("low"), p.get("high", 0) - p.get("low", 0)
+        ),
+        "weibull": lambda: stats.weibull_min.logpdf(
+            x, p.get("shape"), scale=p.get("scale")
+        ),
         "gamma": lambda: stats.gamma.logpdf(x, p.get("shape"), scale=p.get("scale")),
     }[family]()
 
@@ -83,9 +114,16 @@ def magnitude(family, x, fit):
     """Size of what the log-likelihood adds up: n + sum |log f(x_i)|, plus shape * |log x| per
     observation for weibull and gamma, whose log-density has terms k log(x / scale) that cancel."""
     x = np.asarray(x, dtype=float)
-    size = x.size + np.abs(scipy_logpdf(family, x, dict(fit.params), dict(fit.known))).sum()
+    size = (
+        x.size
+        + np.abs(scipy_logpdf(family, x, dict(fit.params), dict(fit.known))).sum()
+    )
     if family in ("weibull", "gamma"):
-        size += x.size * fit.params["shape"] * (1 + np.abs(np.log(x)).max() + abs(math.log(fit.params["scale"])))
+        size += (
+            x.size
+            * fit.params["shape"]
+            * (1 + np.abs(np.log(x)).max() + abs(math.log(fit.params["scale"])))
+        )
     return size
 
 
@@ -100,8 +138,12 @@ def perturbations(fit):
                 yield {"p": (1 - delta) * p + delta * np.eye(p.size)[j]}
             continue
         for name, value in params.items():
-            for moved in (value * (1 + delta), value * (1 - delta), value + delta * max(abs(value), 1.0),
-                          value - delta * max(abs(value), 1.0)):
+            for moved in (
+                value * (1 + delta),
+                value * (1 - delta),
+                value + delta * max(abs(value), 1.0),
+                value - delta * max(abs(value), 1.0),
+            ):
                 yield {**params, name: moved}
 
 
@@ -120,7 +162,9 @@ def test_fit_is_a_maximum_of_the_likelihood(family, source):
     for params in perturbations(fit):
         try:
             value = mlelib.loglik(family, x, **params, **known)
-        except ValueError:  # outside the parameter space (p > 1, sigma2 < 0, low >= high, ...)
+        except (
+            ValueError
+        ):  # outside the parameter space (p > 1, sigma2 < 0, low >= high, ...)
             continue
         assert value <= fit.loglik + tolerance, (params, value, fit)
 
@@ -133,7 +177,9 @@ def test_loglik_at_the_fitted_params_equals_fit_loglik(family, source):
     again = mlelib.loglik(family, x, **fit.params, **known)
     # fit.loglik comes from the estimator's own statistics (e.g. -n/2 (log 2 pi sigma2 + 1)),
     # loglik from the data again: both round, at ~1e-16 of the magnitude of their terms
-    assert again == pytest.approx(fit.loglik, rel=0, abs=1e-12 * magnitude(family, x, fit))
+    assert again == pytest.approx(
+        fit.loglik, rel=0, abs=1e-12 * magnitude(family, x, fit)
+    )
 
 
 @pytest.mark.parametrize("family", list(SAMPLES))
@@ -143,7 +189,9 @@ def test_fitted_loglik_agrees_with_scipys_log_density(family, source):
     x, known, fit = fitted(family, source)
     expected = scipy_logpdf(family, x, dict(fit.params), dict(fit.known)).sum()
     # scipy's log-densities are computed term by term: same rounding argument as above
-    assert fit.loglik == pytest.approx(expected, rel=0, abs=1e-12 * magnitude(family, x, fit))
+    assert fit.loglik == pytest.approx(
+        expected, rel=0, abs=1e-12 * magnitude(family, x, fit)
+    )
 
 
 def scipy_closed_form(family, x):
@@ -164,7 +212,9 @@ def scipy_closed_form(family, x):
     return {"mu": loc, "b": scale}
 
 
-@pytest.mark.parametrize("family", ["normal", "exponential", "lognormal", "uniform", "laplace"])
+@pytest.mark.parametrize(
+    "family", ["normal", "exponential", "lognormal", "uniform", "laplace"]
+)
 @PROPERTY
 @given(source=st.data())
 def test_closed_form_params_agree_with_scipy(family, source):
@@ -174,13 +224,21 @@ def test_closed_form_params_agree_with_scipy(family, source):
     for name, value in fit.params.items():
         # same formula, different summation order: the data's spread is >= 1e-6 of their size,
         # so a variance is resolved to ~1e-16 / 1e-6 relative; 1e-8 allows for that
-        tolerance = 1e-8 * (abs(value) + (scale**2 if name == "sigma2" else scale) * 1e-4)
-        assert value == pytest.approx(theirs[name], rel=0, abs=tolerance), (name, value, theirs)
+        tolerance = 1e-8 * (
+            abs(value) + (scale**2 if name == "sigma2" else scale) * 1e-4
+        )
+        assert value == pytest.approx(theirs[name], rel=0, abs=tolerance), (
+            name,
+            value,
+            theirs,
+        )
 
 
 def scipy_iterative_fit(family, x):
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # scipy's optimisers warn on awkward samples; we compare results
+        warnings.simplefilter(
+            "ignore"
+        )  # scipy's optimisers warn on awkward samples; we compare results
         if family == "gamma":
             shape, _, scale = stats.gamma.fit(x, floc=0)
         else:
@@ -197,7 +255,9 @@ def test_iterative_fit_is_at_least_as_likely_as_scipys(family, source):
     assume(all(np.isfinite(v) and v > 0 for v in theirs.values()))
     # scipy stops its optimiser at ~1e-8 relative, so its optimum can sit slightly below ours;
     # it must never be above by more than rounding
-    assert fit.loglik >= mlelib.loglik(family, x, **theirs) - 1e-12 * magnitude(family, x, fit)
+    assert fit.loglik >= mlelib.loglik(family, x, **theirs) - 1e-12 * magnitude(
+        family, x, fit
+    )
 
 
 SCALE_PARAMS = {  # how each parameter moves when the data are multiplied by c
@@ -222,13 +282,19 @@ def test_rescaling_the_data_rescales_scale_params_and_keeps_shapes(family, sourc
         # x * c rounds each value by 1e-16 relative; with spread >= 1e-3 of |x| the estimates
         # move by at most ~1e-12 relative: 1e-9 is a safe bound that any scaling bug breaks
         expected = move(fit.params[name], c)
-        assert rescaled.params[name] == pytest.approx(expected, rel=1e-9, abs=1e-9 * abs(c) * np.abs(x).max()), name
+        assert rescaled.params[name] == pytest.approx(
+            expected, rel=1e-9, abs=1e-9 * abs(c) * np.abs(x).max()
+        ), name
 
 
-@pytest.mark.parametrize("family, location", [("normal", "mu"), ("laplace", "mu"), ("uniform", None)])
+@pytest.mark.parametrize(
+    "family, location", [("normal", "mu"), ("laplace", "mu"), ("uniform", None)]
+)
 @PROPERTY
 @given(source=st.data(), shift=st.sampled_from([-500.0, -1.5, 0.25, 1e3]))
-def test_shifting_the_data_moves_locations_and_keeps_spreads(family, location, source, shift):
+def test_shifting_the_data_moves_locations_and_keeps_spreads(
+    family, location, source, shift
+):
     x, known, fit = fitted(family, source)
     assume(spread_out(x, 1e-3))
     shifted = mlelib.fit(family, x + shift)
@@ -238,4 +304,6 @@ def test_shifting_the_data_moves_locations_and_keeps_spreads(family, location, s
         # adding the shift rounds each value by 1e-16 of `size`; estimates move as much
         # (variances by that relative to the spread, which is >= 1e-3 of the size)
         tolerance = 1e-10 * (size * size if name == "sigma2" else size)
-        assert shifted.params[name] == pytest.approx(value + shift if moves else value, rel=0, abs=tolerance), name
+        assert shifted.params[name] == pytest.approx(
+            value + shift if moves else value, rel=0, abs=tolerance
+        ), name
