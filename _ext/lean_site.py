@@ -1,8 +1,8 @@
 """Leave out of the published site what no page loads.
 
-The themes ship JavaScript/CSS source maps (for their developers' debuggers), translations used
-only at build time, and TrueType copies of fonts that every browser loads as WOFF2 instead.
-Together they are about a quarter of the site.
+The themes ship JavaScript/CSS source maps (for their developers' debuggers),
+translations used only at build time, and TrueType copies of fonts that every browser
+loads as WOFF2 instead. Together they are about a quarter of the site.
 """
 
 import shutil

@@ -1,8 +1,10 @@
-"""Serve MathJax 3 from the site itself, so formulas render offline and no request leaves the site.
+"""Serve MathJax 3 from the site itself, so formulas render offline and no request
+leaves the site.
 
-The MathJax files come from the pinned PyPI package ``django-static-mathjax`` (MathJax 3.2.2).
-Only what a page needs is copied: the TeX-to-CommonHTML bundle (which already contains the
-context menu and assistive MathML), its fonts, and the TeX extensions it may load on demand.
+The MathJax files come from the pinned PyPI package ``django-static-mathjax`` (MathJax
+3.2.2). Only what a page needs is copied: the TeX-to-CommonHTML bundle (which already
+contains the context menu and assistive MathML), its fonts, and the TeX extensions it
+may load on demand.
 """
 
 import shutil

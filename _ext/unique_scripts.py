@@ -1,8 +1,9 @@
 """Drop duplicate <script> entries from every page.
 
-sphinx-thebe 0.3.1 registers its inline configuration script each time Sphinx reads sources, and
-on Sphinx 7.4 that happens twice: the page then declares `const THEBE_JS_URL` twice, which is a
-console error ("Identifier 'THEBE_JS_URL' has already been declared") on every page.
+sphinx-thebe 0.3.1 registers its inline configuration script each time Sphinx reads
+sources, and on Sphinx 7.4 that happens twice: the page then declares `const
+THEBE_JS_URL` twice, which is a console error ("Identifier 'THEBE_JS_URL' has already
+been declared") on every page.
 """
 
 

@@ -1,20 +1,22 @@
 """mlelib against scipy and statsmodels, side by side, in one process.
 
-Run:  .venv/bin/python benchmarks/run.py            (n = 1e3, 1e5, 1e6; memory at n = 1e7)
-      .venv/bin/python benchmarks/run.py --quick    (a smoke run with tiny n, a few seconds)
+Run:  .venv/bin/python benchmarks/run.py          (n = 1e3, 1e5, 1e6; memory at 1e7)
+      .venv/bin/python benchmarks/run.py --quick  (a smoke run with tiny n, seconds)
 
-For each family and n it prints the median time of mlelib.fit and of the peer's fit (scipy's
-``fit`` for the continuous families, a statsmodels intercept-only model for the discrete ones, whose
-log-likelihood includes the constants such as log x!), their ratio peer/mlelib (> 1: mlelib is
-faster), the floor (one ``np.log(x).sum()`` pass over data of that size) and mlelib/floor. Then the
-peak extra memory of each fit at the largest n, in multiples of the data array, measured by
-tracemalloc (numpy reports its allocations to it), and the Weibull log-likelihoods of both fits.
-Progress goes to stderr, results to stdout.
+For each family and n it prints the median time of mlelib.fit and of the peer's fit
+(scipy's ``fit`` for the continuous families, a statsmodels intercept-only model for the
+discrete ones, whose log-likelihood includes the constants such as log x!), their ratio
+peer/mlelib (> 1: mlelib is faster), the floor (one ``np.log(x).sum()`` pass over data
+of that size) and mlelib/floor. Then the peak extra memory of each fit at the largest n,
+in multiples of the data array, measured by tracemalloc (numpy reports its allocations
+to it), and the Weibull log-likelihoods of both fits. Progress goes to stderr, results
+to stdout.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import statistics
 import sys
@@ -27,14 +29,12 @@ import numpy as np
 import scipy
 from scipy import stats
 
-sys.path.insert(
-    0, str(Path(__file__).resolve().parent.parent)
-)  # run from a checkout without installing
+# run from a checkout without installing
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import mlelib  # noqa: E402
 
-SECONDS_PER_MEASUREMENT = (
-    0.4  # repeat a call until about this long has passed (at least MIN_REPEATS)
-)
+# repeat a call until about this long has passed (at least MIN_REPEATS)
+SECONDS_PER_MEASUREMENT = 0.4
 MIN_REPEATS, MAX_REPEATS = 3, 51
 
 
@@ -60,7 +60,8 @@ KNOWN = {"binomial": {"trials": 20}}
 
 
 def statsmodels_peers():
-    """Intercept-only statsmodels fits for the discrete families (imported lazily: it is slow to import)."""
+    """Intercept-only statsmodels fits for the discrete families (imported lazily: it is
+    slow to import)."""
     import statsmodels.api as sm
     from statsmodels.discrete.discrete_model import Logit, MNLogit, Poisson
 
@@ -104,18 +105,18 @@ SCIPY_PEERS = {
 }
 
 
-SINGLE_RUN_SECONDS = (
-    5.0  # a call slower than this (statsmodels MNLogit at 1e6) is timed once
-)
+# a call slower than this (statsmodels MNLogit at 1e6) is timed once
+SINGLE_RUN_SECONDS = 5.0
 
 
 def interleaved_medians(
     calls: dict, data: np.ndarray, budget: float = SECONDS_PER_MEASUREMENT
 ) -> dict:
-    """Median wall time of each ``call(data)``, timed in interleaved rounds (floor, mlelib, peer, ...)
-    so that a change in machine load hits all of them alike. Each call runs at least MIN_REPEATS
-    times (once if a single run takes SINGLE_RUN_SECONDS), more while the budget lasts; a call
-    that has used the budget on its own (scipy's Weibull fit at 1e6) stops at MIN_REPEATS."""
+    """Median wall time of each ``call(data)``, timed in interleaved rounds (floor,
+    mlelib, peer, ...) so that a change in machine load hits all of them alike. Each
+    call runs at least MIN_REPEATS times (once if a single run takes
+    SINGLE_RUN_SECONDS), more while the budget lasts; a call that has used the budget on
+    its own (scipy's Weibull fit at 1e6) stops at MIN_REPEATS."""
     for call in calls.values():  # warm up code paths and caches on a small slice
         call(data[:100])
     times = {name: [] for name in calls}
@@ -143,7 +144,8 @@ def interleaved_medians(
 
 
 def peak_extra_bytes(call) -> int:
-    """Peak memory allocated during ``call()`` beyond what was allocated before it (tracemalloc)."""
+    """Peak memory allocated during ``call()`` beyond what was allocated before it
+    (tracemalloc)."""
     tracemalloc.start()
     try:
         before, _ = tracemalloc.get_traced_memory()
@@ -174,20 +176,25 @@ def fmt_ratio(value: float | None) -> str:
 
 
 def run(sizes: list[int], memory_n: int, budget: float) -> list[dict]:
-    """Time every family at every size; print the tables; return the rows (for tests and targets)."""
+    """Time every family at every size; print the tables; return the rows (for tests and
+    targets)."""
     import statsmodels
 
     peers = {**SCIPY_PEERS, **statsmodels_peers()}
+    cpus = len(os.sched_getaffinity(0))
     print(
-        f"machine: {cpu_model()}, {len(__import__('os').sched_getaffinity(0))} cpus; python "
-        f"{platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
+        f"machine: {cpu_model()}, {cpus} cpus; python {platform.python_version()}, "
+        f"numpy {np.__version__}, scipy {scipy.__version__}, "
         f"statsmodels {statsmodels.__version__}"
     )
     print(
         "times: median ms of repeated calls; peer/mlelib > 1 means mlelib is faster; "
         "floor: one np.log(x).sum() pass over n positive float64 values\n"
     )
-    header = f"{'family':<12} {'n':>9} {'mlelib ms':>10} {'peer':<30} {'peer ms':>10} {'peer/mlelib':>11} {'floor ms':>9} {'mlelib/floor':>12}"
+    header = (
+        f"{'family':<12} {'n':>9} {'mlelib ms':>10} {'peer':<30} {'peer ms':>10} "
+        f"{'peer/mlelib':>11} {'floor ms':>9} {'mlelib/floor':>12}"
+    )
     print(header)
     print("-" * len(header))
     rows, weibull_logliks = [], []
@@ -199,8 +206,10 @@ def run(sizes: list[int], memory_n: int, budget: float) -> list[dict]:
             known = KNOWN.get(family, {})
             peer_name, peer_call = peers.get(family, ("(none)", None))
             calls = {
-                "floor": lambda _: np.log(positive).sum(),
-                "mlelib": lambda data: mlelib.fit(family, data, **known),
+                "floor": lambda _, positive=positive: np.log(positive).sum(),
+                "mlelib": lambda data, family=family, known=known: mlelib.fit(
+                    family, data, **known
+                ),
             }
             if peer_call is not None:
                 calls["peer"] = peer_call
@@ -208,9 +217,8 @@ def run(sizes: list[int], memory_n: int, budget: float) -> list[dict]:
                 f"[{family} n={n}] mlelib and {peer_name}", file=sys.stderr, flush=True
             )
             with warnings.catch_warnings():
-                warnings.simplefilter(
-                    "ignore"
-                )  # statsmodels and scipy warn about convergence on some samples
+                # statsmodels and scipy warn about convergence on some samples
+                warnings.simplefilter("ignore")
                 measured = interleaved_medians(calls, x, budget)
             ours, floor = measured["mlelib"][0], measured["floor"][0]
             theirs, runs = measured.get("peer", (None, 0))
@@ -227,8 +235,9 @@ def run(sizes: list[int], memory_n: int, budget: float) -> list[dict]:
             rows.append(row)
             single = "*" if runs == 1 else " "
             print(
-                f"{family:<12} {n:>9} {fmt_ms(ours):>10} {peer_name:<30} {fmt_ms(theirs):>10}{single}"
-                f"{fmt_ratio(row['ratio']):>11} {fmt_ms(floor):>9} {fmt_ratio(row['floor_ratio']):>12}",
+                f"{family:<12} {n:>9} {fmt_ms(ours):>10} {peer_name:<30} "
+                f"{fmt_ms(theirs):>10}{single}{fmt_ratio(row['ratio']):>11} "
+                f"{fmt_ms(floor):>9} {fmt_ratio(row['floor_ratio']):>12}",
                 flush=True,
             )
             if family == "weibull":
@@ -247,21 +256,27 @@ def run(sizes: list[int], memory_n: int, budget: float) -> list[dict]:
     for n, ours_ll, scipy_ll in weibull_logliks:
         verdict = "ok" if ours_ll >= scipy_ll else "LOWER"
         print(
-            f"  n={n:<9} mlelib {ours_ll:.10f}  scipy {scipy_ll:.10f}  mlelib - scipy {ours_ll - scipy_ll:+.3e}  {verdict}"
+            f"  n={n:<9} mlelib {ours_ll:.10f}  scipy {scipy_ll:.10f}  "
+            f"mlelib - scipy {ours_ll - scipy_ll:+.3e}  {verdict}"
         )
 
     print(
-        f"\npeak extra memory of mlelib.fit at n = {memory_n} (multiples of the data array):"
+        f"\npeak extra memory of mlelib.fit at n = {memory_n} "
+        "(multiples of the data array):"
     )
     rng = np.random.default_rng(54321)
     memory = {}
     for family in mlelib.FAMILIES:
         x = data_for(family, memory_n, rng)
         print(f"[{family} n={memory_n}] memory", file=sys.stderr, flush=True)
-        extra = peak_extra_bytes(lambda: mlelib.fit(family, x, **KNOWN.get(family, {})))
+        known = KNOWN.get(family, {})
+        extra = peak_extra_bytes(
+            lambda family=family, x=x, known=known: mlelib.fit(family, x, **known)
+        )
         memory[family] = extra / x.nbytes
         print(
-            f"  {family:<12} {memory[family]:6.2f} x  ({extra / 2**20:8.1f} MiB, data {x.dtype} {x.nbytes / 2**20:.1f} MiB)"
+            f"  {family:<12} {memory[family]:6.2f} x  ({extra / 2**20:8.1f} MiB, "
+            f"data {x.dtype} {x.nbytes / 2**20:.1f} MiB)"
         )
     if 10**3 in sizes and 10**6 in sizes:
         print_targets(rows, weibull_logliks, memory)
@@ -273,7 +288,8 @@ STATSMODELS_FAMILIES = ("bernoulli", "binomial", "categorical", "poisson")
 
 
 def print_targets(rows: list[dict], weibull_logliks: list, memory: dict) -> None:
-    """The performance targets of the design, judged on this run (measured here, asserted nowhere)."""
+    """The performance targets of the design, judged on this run (measured here,
+    asserted nowhere)."""
     at = {(row["family"], row["n"]): row for row in rows}
 
     def check(label: str, value: float, good: bool) -> None:

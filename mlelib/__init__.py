@@ -1,4 +1,5 @@
-"""mlelib: maximum-likelihood fits with standard errors, the numeric reference of the MLE course.
+"""mlelib: maximum-likelihood fits with standard errors, the numeric reference of the
+MLE course.
 
 >>> import mlelib
 >>> f = mlelib.fit("normal", [4.0, 5.0, 6.0])
@@ -15,10 +16,11 @@ True
 {'p': 0.5}
 
 ``fit(family, data, **known)`` returns an immutable :class:`Fit`; ``loglik(family, data,
-**params_and_known)`` a float; ``FAMILIES`` maps each name to its family object (``.name``,
-``.params``, ``.known``, ``.support``; its docstring gives the model, the estimator and the
-standard errors). Unusable data raise :class:`DataError`, data without a maximum
-:class:`NoMaximumError` (both are ``ValueError``); an unknown family or keyword is a ``ValueError``.
+**params_and_known)`` a float; ``FAMILIES`` maps each name to its family object
+(``.name``, ``.params``, ``.known``, ``.support``; its docstring gives the model, the
+estimator and the standard errors). Unusable data raise :class:`DataError`, data without
+a maximum :class:`NoMaximumError` (both are ``ValueError``); an unknown family or
+keyword is a ``ValueError``.
 """
 
 from ._api import FAMILIES, fit, loglik

@@ -43,7 +43,8 @@ _BY_NAME = dict(FAMILIES)
 
 
 def family(name) -> Family:
-    """The family called ``name`` (a family object is returned as it is); ValueError listing the known ones."""
+    """The family called ``name`` (a family object is returned as it is); ValueError
+    listing the known ones."""
     found = (
         _BY_NAME.get(name)
         if type(name) is str
@@ -61,10 +62,11 @@ def family(name) -> Family:
 
 
 def fit(family_name, data, **known) -> Fit:
-    """Maximum-likelihood fit of ``data`` by the family ``family_name`` (see ``mlelib.FAMILIES``).
+    """Maximum-likelihood fit of ``data`` by the family ``family_name`` (see
+    ``mlelib.FAMILIES``).
 
-    Known (fixed) parameters are keywords: ``fit("binomial", data, trials=10)``.
-    Raises DataError for unusable data, NoMaximumError when the likelihood has no maximum,
+    Known (fixed) parameters are keywords: ``fit("binomial", data, trials=10)``. Raises
+    DataError for unusable data, NoMaximumError when the likelihood has no maximum,
     ValueError for an unknown family or keyword.
     """
     found = (
@@ -77,7 +79,7 @@ def loglik(family_name, data, **params_and_known) -> float:
     """The log-likelihood of ``data`` under ``family_name`` at the given parameters,
     e.g. ``loglik("normal", data, mu=0.0, sigma2=1.0)``.
 
-    Raises DataError for unusable data, ValueError for an unknown family, a missing or unknown
-    parameter name, or a parameter outside the parameter space.
+    Raises DataError for unusable data, ValueError for an unknown family, a missing or
+    unknown parameter name, or a parameter outside the parameter space.
     """
     return family(family_name).loglik(data, **params_and_known)

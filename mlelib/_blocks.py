@@ -1,8 +1,9 @@
 """Sums over large arrays computed block by block.
 
-A whole-array expression such as ``((x - mu) ** 2).sum()`` allocates data-sized temporaries and
-streams them through memory; doing the same per block of ``BLOCK`` elements keeps the temporaries in
-cache and the extra memory at one block. The loop is over blocks, never over elements.
+A whole-array expression such as ``((x - mu) ** 2).sum()`` allocates data-sized
+temporaries and streams them through memory; doing the same per block of ``BLOCK``
+elements keeps the temporaries in cache and the extra memory at one block. The loop is
+over blocks, never over elements.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-# 8192 float64 = 64 KiB per scratch buffer, and below the length (10000) from which OpenBLAS runs a
-# dot product on several threads: on a busy machine those calls stall for milliseconds.
+# 8192 float64 = 64 KiB per scratch buffer, and below the length (10000) from which
+# OpenBLAS runs a dot product on several threads: on a busy machine those calls stall
+# for milliseconds.
 BLOCK = 1 << 13
 
 BlockFunction = Callable[[np.ndarray, np.ndarray], tuple]
@@ -24,8 +26,9 @@ REDUCE_BLOCK = (
 
 
 def reductions(x: np.ndarray, *ufuncs: np.ufunc) -> tuple:
-    """``ufunc.reduce(x)`` for each ufunc (np.add, np.minimum, ...), in one pass over memory: each
-    block is reduced by every ufunc while it is in cache. NaN propagates as in numpy."""
+    """``ufunc.reduce(x)`` for each ufunc (np.add, np.minimum, ...), in one pass over
+    memory: each block is reduced by every ufunc while it is in cache. NaN propagates as
+    in numpy."""
     if x.size <= REDUCE_BLOCK:
         return tuple(ufunc.reduce(x) for ufunc in ufuncs)
     with np.errstate(
@@ -63,15 +66,18 @@ def block_parts(fn: BlockFunction, x: np.ndarray) -> list[tuple]:
 
 
 def blockwise(fn: BlockFunction, x: np.ndarray) -> tuple:
-    """Element-wise sum over blocks of ``fn(block, scratch)`` (a tuple of numbers): see block_parts.
+    """Element-wise sum over blocks of ``fn(block, scratch)`` (a tuple of numbers): see
+    block_parts.
 
-    The blocks' partial sums are added exactly (math.fsum), so blocking costs no accuracy.
+    The blocks' partial sums are added exactly (math.fsum), so blocking costs no
+    accuracy.
     """
     return tuple(_total(column) for column in zip(*block_parts(fn, x)))
 
 
 def _total(values) -> float:
-    """Exact sum of finite partial sums; NaN or inf (bad data, overflow) pass through as such."""
+    """Exact sum of finite partial sums; NaN or inf (bad data, overflow) pass through as
+    such."""
     try:
         return math.fsum(values)
     except (OverflowError, ValueError):  # fsum refuses inf - inf and overflows
@@ -89,7 +95,7 @@ def sum_sq_dev(x: np.ndarray, center: float) -> float:
 
 
 def sum_abs_dev(x: np.ndarray, center: float) -> float:
-    """sum(|x - center|) in one pass without a data-sized temporary."""
+    """sum(abs(x - center)) in one pass without a data-sized temporary."""
 
     def part(block, scratch):
         np.subtract(block, center, out=scratch)
@@ -99,7 +105,10 @@ def sum_abs_dev(x: np.ndarray, center: float) -> float:
 
 
 def sum_and_log_sum(x: np.ndarray) -> tuple[float, float]:
-    """(sum(x), sum(log x)) in one pass. The log sum is finite iff every x is in (0, inf)."""
+    """(sum(x), sum(log x)) in one pass.
+
+    The log sum is finite iff every x is in (0, inf).
+    """
 
     def part(block, scratch):
         np.log(block, out=scratch)
@@ -111,8 +120,9 @@ def sum_and_log_sum(x: np.ndarray) -> tuple[float, float]:
 def mean_and_m2(y: np.ndarray, log: bool = False) -> tuple[float, float]:
     """(mean, sum of squared deviations from the mean) of y, or of log(y) when ``log``.
 
-    One pass: each block's own mean and squared deviations, merged exactly as in Chan, Golub and
-    LeVeque (1983): m2 = sum(m2_b) + sum(n_b (mean_b - mean)^2). NaN or inf make m2 non-finite.
+    One pass: each block's own mean and squared deviations, merged exactly as in Chan,
+    Golub and LeVeque (1983): m2 = sum(m2_b) + sum(n_b (mean_b - mean)^2). NaN or inf
+    make m2 non-finite.
     """
 
     def part(block, scratch):

@@ -1,4 +1,5 @@
-"""Sums over integer data through a table of values: f is evaluated once per distinct value."""
+"""Sums over integer data through a table of values: f is evaluated once per distinct
+value."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ def sum_and_sum_of(
 ) -> tuple[float, float]:
     """(sum(k), sum(f(k))) for validated integers 0 <= k <= hi.
 
-    When the range 0..hi is not much larger than the data, ``np.bincount`` tallies the values and f
-    (say gammaln, slow per element) runs on the 0..hi table only; otherwise f runs on the data.
+    When the range 0..hi is not much larger than the data, ``np.bincount`` tallies the
+    values and f (say gammaln, slow per element) runs on the 0..hi table only; otherwise
+    f runs on the data.
     """
     k, hi = counts
     if hi <= 4 * k.size + 1024:

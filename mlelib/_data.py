@@ -1,8 +1,8 @@
 """Turning user data into validated numpy arrays.
 
-The success path is vectorised and cheap (a min/max or a sum whose finiteness proves the data
-finite); only when it fails does :meth:`Support.reject` look at every element to name the first
-offending value and its index.
+The success path is vectorised and cheap (a min/max or a sum whose finiteness proves the
+data finite); only when it fails does :meth:`Support.reject` look at every element to
+name the first offending value and its index.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ EXACT_INTEGER_LIMIT = 2.0**53  # float64 holds every integer below this exactly
 
 
 def show(value) -> str:
-    """A value as a message shows it: ``-1`` (not ``-1.0``), ``2.5``, ``nan``, ``'a'``, ``(1+2j)``."""
+    """A value as a message shows it: ``-1`` (not ``-1.0``), ``2.5``, ``nan``, ``'a'``,
+    ``(1+2j)``."""
     if isinstance(value, (bool, np.bool_)):
         return repr(bool(value))
     if isinstance(value, numbers.Integral):
@@ -39,10 +40,12 @@ def show(value) -> str:
 
 
 def as_array(family: str, data) -> np.ndarray:
-    """``data`` as a non-empty 1-D numpy array of bools, integers or floats (no copy when it already is one).
+    """``data`` as a non-empty 1-D numpy array of bools, integers or floats (no copy
+    when it already is one).
 
-    Raises DataError for ragged, multi-dimensional, empty or non-numeric data (strings, objects
-    that are not real numbers, complex numbers), naming the first offending value and its index.
+    Raises DataError for ragged, multi-dimensional, empty or non-numeric data (strings,
+    objects that are not real numbers, complex numbers), naming the first offending
+    value and its index.
     """
     try:
         x = np.asarray(data)
@@ -53,7 +56,8 @@ def as_array(family: str, data) -> np.ndarray:
     if x.ndim != 1:
         hint = " (a single number: wrap it in a list)" if x.ndim == 0 else ""
         raise DataError(
-            f"{family}: data must be one-dimensional, got an array of shape {x.shape}{hint}"
+            f"{family}: data must be one-dimensional, got an array of shape "
+            f"{x.shape}{hint}"
         )
     if x.size == 0:
         raise DataError(f"{family}: data are empty; at least one observation is needed")
@@ -63,13 +67,15 @@ def as_array(family: str, data) -> np.ndarray:
 
 
 def as_floats(family: str, data) -> np.ndarray:
-    """``data`` as a non-empty 1-D float64 array; a float64 array is returned as it is, not copied."""
+    """``data`` as a non-empty 1-D float64 array; a float64 array is returned as it is,
+    not copied."""
     x = as_array(family, data)
     return x if x.dtype == np.float64 else x.astype(np.float64)
 
 
 def _numeric(family: str, data, x: np.ndarray) -> np.ndarray:
-    """Object arrays of real numbers as float64; anything else (strings, None, complex) raises."""
+    """Object arrays of real numbers as float64; anything else (strings, None, complex)
+    raises."""
     kind = x.dtype.kind
     if kind == "O":
         real = (numbers.Real, decimal.Decimal)
@@ -92,7 +98,8 @@ def _numeric(family: str, data, x: np.ndarray) -> np.ndarray:
         bad = nonreal if nonreal.size else np.arange(x.size)
         i, problem, value = int(bad[0]), "is complex", x[bad[0]]
     elif kind in "US" and isinstance(data, (list, tuple)):
-        # numpy turned a mixed list such as [1, "a"] into all strings: find the element that was one
+        # numpy turned a mixed list such as [1, "a"] into all strings: find the element
+        # that was one
         bad = [i for i, v in enumerate(data) if isinstance(v, (str, bytes))]
         i, problem, value = (
             bad[0],
@@ -138,13 +145,15 @@ class Support:
     open_low: bool = False
 
     def floats(self, family: str, data) -> np.ndarray:
-        """Validated float64 data: one min and one max pass (NaN propagates into both)."""
+        """Validated float64 data: one min and one max pass (NaN propagates into
+        both)."""
         x = as_floats(family, data)
         self.check_range(family, x, x.min(), x.max())
         return x
 
     def counts(self, family: str, data) -> Counts:
-        """Validated integer data as an integer array (floats holding integers are converted), and its maximum."""
+        """Validated integer data as an integer array (floats holding integers are
+        converted), and its maximum."""
         x = as_array(family, data)
         if x.dtype.kind == "b":
             x = x.view(np.int8)
@@ -162,16 +171,18 @@ class Support:
         )  # exact: hi < 2**53
 
     def check_range(self, family: str, x: np.ndarray, lo, hi) -> None:
-        """Raise (via :meth:`reject`) unless min ``lo`` and max ``hi`` of ``x`` are finite and in range."""
+        """Raise (via :meth:`reject`) unless min ``lo`` and max ``hi`` of ``x`` are
+        finite and in range."""
         low_ok = lo > self.low if self.open_low else lo >= self.low
         if not (low_ok and hi <= self.high and math.isfinite(lo) and math.isfinite(hi)):
             self.reject(family, x)
 
     def reject(self, family: str, x: np.ndarray) -> NoReturn:
-        """Raise DataError naming the first invalid value of ``x``, its index and what is allowed.
+        """Raise DataError naming the first invalid value of ``x``, its index and what
+        is allowed.
 
-        Called only once a cheap check has failed. If no single value is invalid, the failed check
-        was a sum that overflowed, and the message says so.
+        Called only once a cheap check has failed. If no single value is invalid, the
+        failed check was a sum that overflowed, and the message says so.
         """
         checks = []
         if x.dtype.kind == "f":

@@ -1,4 +1,4 @@
-"""What every family shares: argument checking, and turning an estimate into a :class:`Fit`."""
+"""What every family shares: argument checking, and turning an estimate into a Fit."""
 
 from __future__ import annotations
 
@@ -20,17 +20,19 @@ OPEN_LOW_PROBABILITY = (lambda v: 0 < v <= 1, "0 < {name} <= 1")
 
 
 class Family:
-    """One distribution family: parameter names, support, log-likelihood, estimator and Fisher
-    information kept together. ``mlelib.fit`` and ``mlelib.loglik`` only dispatch to these methods.
+    """One distribution family: parameter names, support, log-likelihood, estimator and
+    Fisher information kept together. ``mlelib.fit`` and ``mlelib.loglik`` only dispatch
+    to these methods.
 
-    A family sets ``name``, ``params`` (names of the estimated parameters), ``known`` (names of
-    fixed parameters passed as keywords), ``support`` (short text) and ``domains`` (parameter
-    spaces), and implements:
+    A family sets ``name``, ``params`` (names of the estimated parameters), ``known``
+    (names of fixed parameters passed as keywords), ``support`` (short text) and
+    ``domains`` (parameter spaces), and implements:
 
-    sample(data, **known) -> (x, known)            validated data array, resolved known parameters
-    estimate(x, **known) -> (params, loglik, iterations)
-    log_density_sum(x, **params, **known) -> float  the log-likelihood at any valid parameters
-    standard_errors(params, n, **known) -> dict
+    - ``sample(data, **known) -> (x, known)``: validated data, resolved known parameters
+    - ``estimate(x, **known) -> (params, loglik, iterations)``
+    - ``log_density_sum(x, **params, **known) -> float``: the log-likelihood at any
+      valid parameters
+    - ``standard_errors(params, n, **known) -> dict``
     """
 
     name: str
@@ -41,12 +43,17 @@ class Family:
     _support: Support  # the checks behind ``support``
 
     def sample(self, data):
-        """Real-valued data as float64 (families check the support along with their statistics)."""
+        """Real-valued data as float64 (families check the support along with their
+        statistics)."""
         return as_floats(self.name, data), {}
 
     def __repr__(self) -> str:
         known = f", known ({', '.join(self.known)})" if self.known else ""
-        return f"<mlelib family {self.name}: params ({', '.join(self.params)}){known}; support {self.support}>"
+        params = ", ".join(self.params)
+        return (
+            f"<mlelib family {self.name}: params ({params}){known}; "
+            f"support {self.support}>"
+        )
 
     def fit(self, data, **known) -> Fit:
         """The maximum-likelihood fit of ``data`` (see the family's docstring)."""
@@ -58,7 +65,8 @@ class Family:
         return Fit(self.name, params, float(loglik), x.size, se, iterations, known)
 
     def loglik(self, data, **values) -> float:
-        """The log-likelihood of ``data`` at the given parameters (and known parameters)."""
+        """The log-likelihood of ``data`` at the given parameters (and known
+        parameters)."""
         self._reject_unexpected(values, self.params + self.known, "loglik")
         missing = [name for name in self.params if name not in values]
         if missing:
@@ -72,7 +80,8 @@ class Family:
         return float(self.log_density_sum(x, **params, **known))
 
     def check_params(self, params: dict, known: dict) -> tuple[dict, dict]:
-        """Parameters as floats inside the parameter space, else ValueError saying what is allowed."""
+        """Parameters as floats inside the parameter space, else ValueError saying what
+        is allowed."""
         checked = {
             name: real_number(self.name, name, value) for name, value in params.items()
         }
@@ -80,8 +89,8 @@ class Family:
             test, allowed = self.domains[name]
             if not test(value):
                 raise ValueError(
-                    f"{self.name}: parameter {name}={show(value)} is outside the parameter "
-                    f"space; allowed: {allowed.format(name=name)}"
+                    f"{self.name}: parameter {name}={show(value)} is outside the "
+                    f"parameter space; allowed: {allowed.format(name=name)}"
                 )
         return checked, known
 
@@ -106,7 +115,8 @@ class Family:
 
 
 class CountFamily(Family):
-    """A family of integer data without known parameters (bernoulli, poisson, geometric)."""
+    """A family of integer data without known parameters (bernoulli, poisson,
+    geometric)."""
 
     def sample(self, data):
         return self._support.counts(self.name, data), {}
@@ -120,7 +130,8 @@ def real_number(family: str, name: str, value) -> float:
         or not math.isfinite(value)
     ):
         raise ValueError(
-            f"{family}: parameter {name} must be a finite real number, got {show(value)}"
+            f"{family}: parameter {name} must be a finite real number, "
+            f"got {show(value)}"
         )
     return float(value)
 

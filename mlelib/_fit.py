@@ -9,11 +9,13 @@ from collections.abc import Mapping
 import numpy as np
 from scipy.special import ndtri
 
-MAX_ROWS = 12  # a fit with more parameter rows (categorical) prints the first MAX_ROWS - 1 and a count
+# a fit with more parameter rows (categorical) prints the first MAX_ROWS - 1 and a count
+MAX_ROWS = 12
 
 
 class FrozenDict(dict):
-    """A dict that cannot be changed after it is made (it still compares, prints and pickles as a dict)."""
+    """A dict that cannot be changed after it is made (it still compares, prints and
+    pickles as a dict)."""
 
     __slots__ = ()
 
@@ -32,7 +34,8 @@ _NO_KNOWN = FrozenDict()
 
 
 def read_only(values: np.ndarray) -> np.ndarray:
-    """A read-only copy of an array estimate (categorical p), so a Fit stays immutable."""
+    """A read-only copy of an array estimate (categorical p), so a Fit stays
+    immutable."""
     values = values.copy()
     values.flags.writeable = False
     return values
@@ -42,11 +45,13 @@ class Fit:
     """A maximum-likelihood fit, immutable (statsmodels' results objects in miniature).
 
     :family: the family's name, e.g. ``"weibull"``
-    :params: ``{name: estimate}``, plain floats (categorical: ``p`` is a read-only numpy array)
+    :params: ``{name: estimate}``, plain floats (categorical: ``p`` is a read-only numpy
+        array)
     :loglik: the maximised log-likelihood
     :n: the number of observations
-    :se: ``{name: standard error}`` from the Fisher information at the estimate (each family's
-        docstring says whether expected or observed; uniform: the exact sampling distribution)
+    :se: ``{name: standard error}`` from the Fisher information at the estimate (each
+        family's docstring says whether expected or observed; uniform: the exact
+        sampling distribution)
     :iterations: Newton steps taken (0 for closed forms)
     :known: the known (fixed) parameters used, e.g. ``{"trials": 10}``
     """
@@ -61,8 +66,9 @@ class Fit:
         iterations: int = 0,
         known: Mapping | None = None,
     ):
-        # the families pass plain floats (arrays made read_only); this runs on every fit, so it
-        # writes the instance dict directly instead of converting or calling object.__setattr__
+        # the families pass plain floats (arrays made read_only); this runs on every
+        # fit, so it writes the instance dict directly instead of converting or calling
+        # object.__setattr__
         fields = self.__dict__
         fields["family"] = family
         fields["params"] = FrozenDict(params)
@@ -89,11 +95,12 @@ class Fit:
         )
 
     def ci(self, level: float = 0.95) -> dict:
-        """Confidence intervals {name: (lo, hi)} at ``level``: Wald (estimate +- z se) unless the
-        family says otherwise (uniform: exact)."""
+        """Confidence intervals {name: (lo, hi)} at ``level``: Wald (estimate +- z se)
+        unless the family says otherwise (uniform: exact)."""
         if not (isinstance(level, numbers.Real) and 0 < level < 1):
             raise ValueError(
-                f"{self.family}: level must be a number strictly between 0 and 1, got {level!r}"
+                f"{self.family}: level must be a number strictly between 0 and 1, "
+                f"got {level!r}"
             )
         from ._api import FAMILIES
 
@@ -144,7 +151,8 @@ class Fit:
 
 
 def wald(fit: Fit, level: float) -> dict:
-    """Wald intervals estimate +- z se with z the standard normal (1 + level)/2 quantile."""
+    """Wald intervals estimate +- z se with z the standard normal (1 + level)/2
+    quantile."""
     z = float(ndtri(0.5 + level / 2))
     return {
         name: (value - z * fit.se[name], value + z * fit.se[name])

@@ -1,10 +1,10 @@
 """Newton's method for a monotone profile score, safeguarded by a bracket.
 
-The profile equations of the shape parameters (Weibull, gamma) have exactly one root on (0, inf),
-and the score changes sign there. Newton steps converge quadratically from a good start; the
-bracket [lo, hi] known to contain the root shrinks with every evaluation, and a step that would
-leave it is replaced by bisection (geometric while the bracket spans orders of magnitude), so the
-iteration converges for every valid sample.
+The profile equations of the shape parameters (Weibull, gamma) have exactly one root on
+(0, inf), and the score changes sign there. Newton steps converge quadratically from a
+good start; the bracket [lo, hi] known to contain the root shrinks with every
+evaluation, and a step that would leave it is replaced by bisection (geometric while the
+bracket spans orders of magnitude), so the iteration converges for every valid sample.
 """
 
 from __future__ import annotations
@@ -26,14 +26,16 @@ def solve(
 ) -> tuple[float, int, object, float]:
     """The root of ``score`` on (0, inf), starting from ``start`` > 0.
 
-    ``score(x)`` returns (value, slope, extra); the value must be monotone in x (``increasing``
-    says which way) with one sign change. Returns (root, steps, extra, offset): ``extra`` is from
-    the last evaluation, at root - offset. ``steps`` counts the updates taken (Newton or bisection).
+    ``score(x)`` returns (value, slope, extra); the value must be monotone in x
+    (``increasing`` says which way) with one sign change. Returns (root, steps, extra,
+    offset): ``extra`` is from the last evaluation, at root - offset. ``steps`` counts
+    the updates taken (Newton or bisection).
 
-    Newton's error squares with every step, so once a step is below ``last_step`` (relative) the
-    point it lands on is exact to rounding: it is returned without evaluating the score there
-    (offset = that step), for callers whose evaluation is expensive and who can correct their
-    extra by a Taylor step. With ``last_step`` = 0 the search stops at an evaluated point (offset 0).
+    Newton's error squares with every step, so once a step is below ``last_step``
+    (relative) the point it lands on is exact to rounding: it is returned without
+    evaluating the score there (offset = that step), for callers whose evaluation is
+    expensive and who can correct their extra by a Taylor step. With ``last_step`` = 0
+    the search stops at an evaluated point (offset 0).
     """
     lo, hi = 0.0, math.inf
     x, steps, previous = start, 0, math.inf
@@ -73,7 +75,8 @@ def solve(
 
 
 def _bisect(lo: float, hi: float) -> float:
-    """A point inside (lo, hi): grow or shrink by 4 while one side is open, else the (geometric) middle."""
+    """A point inside (lo, hi): grow or shrink by 4 while one side is open, else the
+    (geometric) middle."""
     if hi == math.inf:
         return 4 * lo
     if lo == 0:

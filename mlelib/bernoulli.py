@@ -12,9 +12,12 @@ from .binomial import binary_loglik, binary_se
 class Bernoulli(CountFamily):
     """Bernoulli(p).
 
-    :model: log f(x | p) = x log p + (1 - x) log(1 - p),  x in {0, 1} (False/True accepted)
-    :estimator: p = mean(x)   (0 when every x is 0, 1 when every x is 1: boundary maxima)
-    :se: expected information n / (p (1 - p)): se(p) = sqrt(p (1 - p) / n); 0 at p = 0 or 1
+    :model: log f(x | p) = x log p + (1 - x) log(1 - p),  x in {0, 1} (False/True
+        accepted)
+    :estimator: p = mean(x)   (0 when every x is 0, 1 when every x is 1: boundary
+        maxima)
+    :se: expected information n / (p (1 - p)): se(p) = sqrt(p (1 - p) / n);
+        0 at p = 0 or 1
     :raises: DataError: a value other than 0 or 1, NaN, inf, empty or non-numeric data
     """
 

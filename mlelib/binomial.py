@@ -13,23 +13,28 @@ from ._family import PROBABILITY, Family, positive_integer
 
 
 def binary_loglik(successes: float, failures: float, p: float) -> float:
-    """successes log p + failures log(1 - p), with 0 log 0 = 0 so boundary estimates have a finite value."""
+    """successes log p + failures log(1 - p), with 0 log 0 = 0 so boundary estimates
+    have a finite value."""
     return float(xlogy(successes, p) + xlog1py(failures, -p))
 
 
 def binary_se(p: float, trials: float) -> float:
-    """sqrt(p (1 - p) / trials): the inverse expected information of ``trials`` Bernoulli(p) trials."""
+    """sqrt(p (1 - p) / trials): the inverse expected information of ``trials``
+    Bernoulli(p) trials."""
     return math.sqrt(p * (1 - p) / trials)
 
 
 class Binomial(Family):
     """Binomial(trials, p), ``trials`` known.
 
-    :model: log f(x | p) = log C(trials, x) + x log p + (trials - x) log(1 - p),  x in 0..trials
-    :estimator: p = sum(x) / (n trials)   (0 or 1 when every x is 0 or every x is trials: boundary maxima)
-    :se: expected information n trials / (p (1 - p)): se(p) = sqrt(p (1 - p) / (n trials)); 0 at p = 0 or 1
-    :raises: DataError: ``trials`` missing or not a positive integer; a value that is not an integer
-        in 0..trials, NaN, inf, empty or non-numeric data
+    :model: log f(x | p) = log C(trials, x) + x log p + (trials - x) log(1 - p),
+        x in 0..trials
+    :estimator: p = sum(x) / (n trials)   (0 or 1 when every x is 0 or every x is
+        trials: boundary maxima)
+    :se: expected information n trials / (p (1 - p)):
+        se(p) = sqrt(p (1 - p) / (n trials)); 0 at p = 0 or 1
+    :raises: DataError: ``trials`` missing or not a positive integer; a value that is
+        not an integer in 0..trials, NaN, inf, empty or non-numeric data
     """
 
     name = "binomial"
@@ -51,9 +56,9 @@ class Binomial(Family):
         return support.counts(self.name, data), {"trials": trials}
 
     def _stats(self, counts, trials):
-        def log_choose(
-            v,
-        ):  # log C(trials, v) = -log(trials + 1) - log B(trials - v + 1, v + 1), accurate for huge trials
+        # log C(trials, v) = -log(trials + 1) - log B(trials - v + 1, v + 1), accurate
+        # for huge trials
+        def log_choose(v):
             return -math.log1p(trials) - betaln(trials - v + 1, v + 1)
 
         successes, log_coefficients = sum_and_sum_of(counts, log_choose)

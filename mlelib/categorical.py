@@ -11,16 +11,19 @@ from ._fit import read_only
 
 
 class Categorical(Family):
-    """Categorical(p), p = (p_0, ..., p_{K-1}) with sum(p) = 1, K = ``categories`` known.
+    """Categorical(p), p = (p_0, ..., p_{K-1}) with sum(p) = 1, K = ``categories``
+    known.
 
     :model: log f(x | p) = log p_x,  x in 0..K-1 (integer labels)
-    :estimator: p_i = n_i / N, the share of label i (Lagrange multiplier for sum(p) = 1); p_i = 0
-        for a label never seen (a boundary maximum)
-    :se: se(p_i) = sqrt(p_i (1 - p_i) / N): the inverse expected information of the multinomial
-        under the constraint sum(p) = 1 (each count is binomial); 0 where p_i is 0 or 1
-    :known: categories K, a positive integer; by default the largest label + 1 (in ``loglik``: len(p))
-    :raises: DataError: a negative or non-integer label, a label >= categories, NaN, inf, empty or
-        non-numeric data, categories not a positive integer
+    :estimator: p_i = n_i / N, the share of label i (Lagrange multiplier for
+        sum(p) = 1); p_i = 0 for a label never seen (a boundary maximum)
+    :se: se(p_i) = sqrt(p_i (1 - p_i) / N): the inverse expected information of the
+        multinomial under the constraint sum(p) = 1 (each count is binomial); 0 where
+        p_i is 0 or 1
+    :known: categories K, a positive integer; by default the largest label + 1 (in
+        ``loglik``: len(p))
+    :raises: DataError: a negative or non-integer label, a label >= categories, NaN,
+        inf, empty or non-numeric data, categories not a positive integer
     """
 
     name = "categorical"
@@ -45,13 +48,14 @@ class Categorical(Family):
         p = np.asarray(params["p"])
         if p.ndim != 1 or p.size == 0 or p.dtype.kind not in "iuf":
             raise ValueError(
-                f"categorical: parameter p must be a non-empty 1-D array of probabilities, got {params['p']!r}"
+                "categorical: parameter p must be a non-empty 1-D array of "
+                f"probabilities, got {params['p']!r}"
             )
         p = p.astype(np.float64)
         if not (np.all(p >= 0) and np.all(p <= 1) and abs(p.sum() - 1) <= 1e-9):
             raise ValueError(
-                f"categorical: parameter p={p!r} is outside the parameter space; allowed: "
-                "0 <= p_i <= 1 with sum(p) = 1 (to within 1e-9)"
+                f"categorical: parameter p={p!r} is outside the parameter space; "
+                "allowed: 0 <= p_i <= 1 with sum(p) = 1 (to within 1e-9)"
             )
         categories = known.get("categories", p.size)
         if categories != p.size:

@@ -19,8 +19,9 @@ class Exponential(Family):
     :estimator: rate = 1 / mean(x)
     :se: expected information n / rate^2: se(rate) = rate / sqrt(n)
     :raises: DataError: a negative value, NaN, inf, empty or non-numeric data;
-        NoMaximumError: every value is 0 (the likelihood grows without bound as rate -> inf);
-        DataError also when the values are so small (subnormal) that the rate overflows
+        NoMaximumError: every value is 0 (the likelihood grows without bound as
+        rate -> inf); DataError also when the values are so small (subnormal) that the
+        rate overflows
     """
 
     name = "exponential"
@@ -40,14 +41,14 @@ class Exponential(Family):
         n, total = x.size, self._total(x)
         if total == 0:
             raise NoMaximumError(
-                f"exponential: all {n} values are 0; the likelihood grows without bound "
-                "as rate -> inf, so it has no maximum"
+                f"exponential: all {n} values are 0; the likelihood grows without "
+                "bound as rate -> inf, so it has no maximum"
             )
         rate = n / total
         if rate == math.inf:
             raise DataError(
-                f"exponential: the values are too small for float64 (rate = n / sum(x) = "
-                f"{n} / {total!r} overflows); multiply the data by a constant"
+                "exponential: the values are too small for float64 (rate = n / sum(x) "
+                f"= {n} / {total!r} overflows); multiply the data by a constant"
             )
         return {"rate": rate}, n * (math.log(rate) - 1), 0
 

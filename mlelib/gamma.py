@@ -15,8 +15,8 @@ from .normal import no_spread
 
 
 def _log_spread(x: np.ndarray, total: float, log_total: float) -> float:
-    """s = log(mean x) - mean(log x) >= 0 (Jensen), recomputed as -mean(log(x / mean x)) when the
-    direct difference rounds to 0 or below (nearly equal data)."""
+    """s = log(mean x) - mean(log x) >= 0 (Jensen), recomputed as -mean(log(x / mean x))
+    when the direct difference rounds to 0 or below (nearly equal data)."""
     n = x.size
     s = math.log(total / n) - log_total / n
     if s <= 0:
@@ -32,14 +32,15 @@ def _log_spread(x: np.ndarray, total: float, log_total: float) -> float:
     return s
 
 
-# log a - digamma(a) = 1/(2a) + sum_k B_2k / (2k a^2k) (Bernoulli numbers B_2k): for a >= 20 the
-# terms to a^-12 give full float64 accuracy, where the direct difference would cancel.
+# log a - digamma(a) = 1/(2a) + sum_k B_2k / (2k a^2k) (Bernoulli numbers B_2k): for
+# a >= 20 the terms to a^-12 give full float64 accuracy, where the direct difference
+# would cancel.
 _GAP_SERIES = (1 / 12, -1 / 120, 1 / 252, -1 / 240, 1 / 132, -691 / 32760)
 SERIES_FROM = 20.0
 
 
 def log_minus_digamma(a: float) -> tuple[float, float]:
-    """(log a - digamma(a), its derivative 1/a - trigamma(a)), accurate for every a > 0."""
+    """(log a - digamma(a), its derivative 1/a - trigamma(a)), exact at every a > 0."""
     if a < SERIES_FROM:
         return math.log(a) - float(digamma(a)), 1 / a - float(
             zeta(2.0, a)
@@ -55,15 +56,18 @@ def log_minus_digamma(a: float) -> tuple[float, float]:
 class Gamma(Family):
     """Gamma(shape, scale), shape a > 0, scale theta > 0 (mean a theta).
 
-    :model: log f(x | a, theta) = (a - 1) log x - x / theta - log Gamma(a) - a log theta,  x > 0
-    :estimator: a solves the profile equation  log a - digamma(a) = log(mean x) - mean(log x)
-        (Newton on 1 / (log a - digamma(a)), which is nearly linear in a, from Minka's
+    :model: log f(x | a, theta) = (a - 1) log x - x / theta - log Gamma(a)
+        - a log theta,  x > 0
+    :estimator: a solves the profile equation
+        log a - digamma(a) = log(mean x) - mean(log x) (Newton on
+        1 / (log a - digamma(a)), which is nearly linear in a, from Minka's
         approximation; bracket-safeguarded), then theta = mean(x) / a
     :se: expected information n [[trigamma(a), 1/theta], [1/theta, a/theta^2]] inverted:
         se(a) = sqrt(a / (n (a trigamma(a) - 1))),
         se(theta) = theta sqrt(trigamma(a) / (n (a trigamma(a) - 1)))
     :raises: DataError: a value <= 0, NaN, inf, empty or non-numeric data;
-        NoMaximumError: all values equal (the likelihood grows without bound as a -> inf)
+        NoMaximumError: all values equal (the likelihood grows without bound as
+        a -> inf)
     """
 
     name = "gamma"

@@ -15,7 +15,8 @@ class Geometric(CountFamily):
     :model: log f(x | p) = log p + (x - 1) log(1 - p),  x in 1, 2, 3, ...
     :estimator: p = 1 / mean(x)   (1 when every x is 1: a boundary maximum)
     :se: expected information n / (p^2 (1 - p)): se(p) = p sqrt((1 - p) / n); 0 at p = 1
-    :raises: DataError: a value < 1 or not an integer, NaN, inf, empty or non-numeric data
+    :raises: DataError: a value < 1 or not an integer, NaN, inf, empty or non-numeric
+        data
     """
 
     name = "geometric"

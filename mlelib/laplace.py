@@ -18,13 +18,14 @@ SAMPLE = 1 << 14  # strided sample that brackets the median for larger data
 
 
 def median(x: np.ndarray) -> float:
-    """The sample median (the midpoint of the two middle values for even n), as np.median gives it.
+    """The sample median (the midpoint of the two middle values for even n), as
+    np.median gives it.
 
-    Large data: the median is bracketed by order statistics of a strided sample of SAMPLE values,
-    4 standard errors either side; only the values inside the bracket (about 4 n / sqrt(SAMPLE),
-    3% of them) are copied and partitioned. If the bracket misses (bad luck, or NaN, whose
-    comparisons are all false), a full partition of a copy gives the answer: the result is exact
-    either way, only the time differs.
+    Large data: the median is bracketed by order statistics of a strided sample of
+    SAMPLE values, 4 standard errors either side; only the values inside the bracket
+    (about 4 n / sqrt(SAMPLE), 3% of them) are copied and partitioned. If the bracket
+    misses (bad luck, or NaN, whose comparisons are all false), a full partition of a
+    copy gives the answer: the result is exact either way, only the time differs.
     """
     n = x.size
     ranks = [n // 2] if n % 2 else [n // 2 - 1, n // 2]
@@ -48,7 +49,8 @@ def median(x: np.ndarray) -> float:
 
 
 def _middle_value(values: np.ndarray, ranks: list[int]) -> float:
-    """The mean of the values at ``ranks`` in sorted order; partitions ``values`` in place."""
+    """The mean of the values at ``ranks`` in sorted order; partitions ``values`` in
+    place."""
     values.partition(ranks)
     if len(ranks) == 1:
         return float(values[ranks[0]])
@@ -61,14 +63,14 @@ class Laplace(Family):
     """Laplace(mu, b).
 
     :model: log f(x | mu, b) = -log(2 b) - abs(x - mu) / b,  x real
-    :estimator: mu = median(x) (the midpoint of the two middle values for even n: every point between
-        them maximises the likelihood equally), b = mean(abs(x - mu))
-    :se: expected information n diag(1/b^2, 1/b^2): se(mu) = se(b) = b / sqrt(n). The density
-        is not differentiable at mu, but the score abs(x - mu) is, almost surely, and the
-        Fisher information exists (E[score^2] = 1/b^2); the median is asymptotically normal
-        with exactly this variance b^2 / n.
-    :raises: DataError: NaN, inf, empty or non-numeric data;
-        NoMaximumError: all values equal (b = 0: the likelihood grows without bound as b -> 0)
+    :estimator: mu = median(x) (the midpoint of the two middle values for even n: every
+        point between them maximises the likelihood equally), b = mean(abs(x - mu))
+    :se: expected information n diag(1/b^2, 1/b^2): se(mu) = se(b) = b / sqrt(n). The
+        density is not differentiable at mu, but the score abs(x - mu) is, almost
+        surely, and the Fisher information exists (E[score^2] = 1/b^2); the median is
+        asymptotically normal with exactly this variance b^2 / n.
+    :raises: DataError: NaN, inf, empty or non-numeric data; NoMaximumError: all values
+        equal (b = 0: the likelihood grows without bound as b -> 0)
     """
 
     name = "laplace"

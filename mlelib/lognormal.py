@@ -15,9 +15,12 @@ from .normal import LOG_2PI, gaussian_fit, normal_se
 class Lognormal(Family):
     """Lognormal(mu, sigma2): log x ~ Normal(mu, sigma2).
 
-    :model: log f(x | mu, sigma2) = -log x - log(2 pi sigma2) / 2 - (log x - mu)^2 / (2 sigma2),  x > 0
-    :estimator: mu = mean(log x),  sigma2 = mean((log x - mu)^2)   (the normal MLE of log x)
-    :se: expected information, as for the normal: se(mu) = sqrt(sigma2 / n), se(sigma2) = sigma2 sqrt(2 / n)
+    :model: log f(x | mu, sigma2) = -log x - log(2 pi sigma2) / 2
+        - (log x - mu)^2 / (2 sigma2),  x > 0
+    :estimator: mu = mean(log x),  sigma2 = mean((log x - mu)^2)   (the normal MLE of
+        log x)
+    :se: expected information, as for the normal: se(mu) = sqrt(sigma2 / n),
+        se(sigma2) = sigma2 sqrt(2 / n)
     :raises: DataError: a value <= 0, NaN, inf, empty or non-numeric data;
         NoMaximumError: all values equal (sigma2 = 0)
     """
@@ -29,7 +32,8 @@ class Lognormal(Family):
     _support = POSITIVE_REALS
 
     def estimate(self, x):
-        # x <= 0, NaN or inf make the statistics of log x non-finite: gaussian_fit names the value
+        # x <= 0, NaN or inf make the statistics of log x non-finite: gaussian_fit names
+        # the value
         params, loglik, _ = gaussian_fit(self.name, self._support, x, log=True)
         return (
             params,

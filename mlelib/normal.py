@@ -13,7 +13,8 @@ LOG_2PI = math.log(2 * math.pi)
 
 
 def no_spread(family: str, x, parameter: str, values: str = "values") -> NoMaximumError:
-    """The error for a sample without spread: the likelihood grows without bound as ``parameter`` -> 0."""
+    """The error for a sample without spread: the likelihood grows without bound as
+    ``parameter`` -> 0."""
     if x.min() == x.max():
         what = f"all {x.size} {values} are equal ({x[0]:.17g})"
     else:
@@ -32,7 +33,8 @@ def normal_loglik(n: int, sigma2: float, sum_sq: float) -> float:
 def gaussian_fit(
     family: str, support: Support, x, log: bool = False
 ) -> tuple[dict, float, int]:
-    """The normal MLE of x, or of log x when ``log`` (the lognormal): ({mu, sigma2}, loglik of that, 0).
+    """The normal MLE of x, or of log x when ``log`` (the lognormal): ({mu, sigma2},
+    loglik of that, 0).
 
     Non-finite statistics mean a bad value in x, which ``support`` names.
     """
@@ -47,7 +49,8 @@ def gaussian_fit(
 
 
 def normal_se(params: dict, n: int) -> dict:
-    """se(mu) = sqrt(sigma2 / n), se(sigma2) = sigma2 sqrt(2 / n): expected information inverted."""
+    """se(mu) = sqrt(sigma2 / n), se(sigma2) = sigma2 sqrt(2 / n): expected information
+    inverted."""
     sigma2 = params["sigma2"]
     return {"mu": math.sqrt(sigma2 / n), "sigma2": sigma2 * math.sqrt(2 / n)}
 
@@ -55,11 +58,13 @@ def normal_se(params: dict, n: int) -> dict:
 class Normal(Family):
     """Normal(mu, sigma2), sigma2 the variance.
 
-    :model: log f(x | mu, sigma2) = -log(2 pi sigma2) / 2 - (x - mu)^2 / (2 sigma2),  x real
+    :model: log f(x | mu, sigma2) = -log(2 pi sigma2) / 2 - (x - mu)^2 / (2 sigma2),
+        x real
     :estimator: mu = mean(x),  sigma2 = mean((x - mu)^2)   (divides by N, not N - 1)
     :se: expected information n diag(1/sigma2, 1/(2 sigma2^2)):
         se(mu) = sqrt(sigma2 / n),  se(sigma2) = sigma2 sqrt(2 / n)
-    :raises: DataError: NaN, inf, empty or non-numeric data; NoMaximumError: all values equal
+    :raises: DataError: NaN, inf, empty or non-numeric data; NoMaximumError: all values
+        equal
     """
 
     name = "normal"

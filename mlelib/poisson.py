@@ -21,7 +21,8 @@ class Poisson(CountFamily):
     :model: log f(x | lam) = x log lam - lam - log x!,  x in 0, 1, 2, ...
     :estimator: lam = mean(x)   (0 when every x is 0: a boundary maximum)
     :se: expected information n / lam: se(lam) = sqrt(lam / n); 0 at lam = 0
-    :raises: DataError: a negative or non-integer value, NaN, inf, empty or non-numeric data
+    :raises: DataError: a negative or non-integer value, NaN, inf, empty or non-numeric
+        data
     """
 
     name = "poisson"

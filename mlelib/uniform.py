@@ -16,18 +16,18 @@ class Uniform(Family):
     """Uniform(low, high).
 
     :model: log f(x | low, high) = -log(high - low) for low <= x <= high (else -inf)
-    :estimator: low = min(x), high = max(x): the likelihood (high - low)^-n grows as the interval
-        shrinks onto the data, so the maximum sits on the boundary of the allowed region
-        (the score is never zero)
-    :se: not from Fisher information (the support depends on the parameters, the model is
-        not regular): the standard deviation of the exact sampling distribution of the
-        sample min / max at the estimate, (high - low) sqrt(n / ((n + 1)^2 (n + 2)))
+    :estimator: low = min(x), high = max(x): the likelihood (high - low)^-n grows as the
+        interval shrinks onto the data, so the maximum sits on the boundary of the
+        allowed region (the score is never zero)
+    :se: not from Fisher information (the support depends on the parameters, the model
+        is not regular): the standard deviation of the exact sampling distribution of
+        the sample min / max at the estimate, (high - low) sqrt(n / ((n + 1)^2 (n + 2)))
     :ci: exact, not Wald: with range R = max - min, (high - max) / R is a pivot with
         P((high - max) / R > t) = (1 + t)^-(n - 1), so [max, max + t R] with
         t = alpha^(-1 / (n - 1)) - 1 covers high with probability exactly 1 - alpha
         (and [min - t R, min] covers low)
-    :raises: DataError: NaN, inf, empty or non-numeric data;
-        NoMaximumError: all values equal (high - low -> 0 sends the likelihood to infinity)
+    :raises: DataError: NaN, inf, empty or non-numeric data; NoMaximumError: all values
+        equal (high - low -> 0 sends the likelihood to infinity)
     """
 
     name = "uniform"
@@ -53,8 +53,8 @@ class Uniform(Family):
         low, high = (real_number(self.name, name, params[name]) for name in self.params)
         if not low < high:
             raise ValueError(
-                f"uniform: parameters low={low!r}, high={high!r} are outside the parameter "
-                "space; allowed: low < high"
+                f"uniform: parameters low={low!r}, high={high!r} are outside the "
+                "parameter space; allowed: low < high"
             )
         return {"low": low, "high": high}, known
 

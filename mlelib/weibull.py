@@ -1,4 +1,5 @@
-"""The two-parameter Weibull family, fitted by Newton's method on the profile equation of the shape."""
+"""The two-parameter Weibull family, fitted by Newton's method on the profile equation
+of the shape."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from ._newton import solve
 from .normal import no_spread
 
 EULER_GAMMA = 0.5772156649015329
-# A Newton step below this (relative) leaves an error ~ its square: take it without a further pass
+# A Newton step below this (relative) leaves an error ~ its square: take it without a
+# further pass
 LAST_STEP = 1e-8
 ONES = np.ones(BLOCK)  # sum(w) as a dot product: faster than np.add.reduce
 
@@ -22,13 +24,14 @@ class Weibull(Family):
     """Weibull(shape, scale), shape k > 0, scale lam > 0.
 
     :model: log f(x | k, lam) = log k - k log lam + (k - 1) log x - (x / lam)^k,  x > 0
-    :estimator: k solves the profile equation  sum(x^k log x) / sum(x^k) - 1/k - mean(log x) = 0
-        (Newton, bracket-safeguarded, on z = log x - max log x so it is scale-free),
-        then lam = mean(x^k)^(1/k)
+    :estimator: k solves the profile equation
+        sum(x^k log x) / sum(x^k) - 1/k - mean(log x) = 0 (Newton, bracket-safeguarded,
+        on z = log x - max log x so it is scale-free), then lam = mean(x^k)^(1/k)
     :se: expected information inverted: se(k) = k sqrt(6) / (pi sqrt(n)),
         se(lam) = (lam / k) sqrt((1 + 6 (1 - gamma_E)^2 / pi^2) / n)
     :raises: DataError: a value <= 0, NaN, inf, empty or non-numeric data;
-        NoMaximumError: all values equal (the likelihood grows without bound as k -> inf)
+        NoMaximumError: all values equal (the likelihood grows without bound as
+        k -> inf)
     """
 
     name = "weibull"

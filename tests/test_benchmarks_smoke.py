@@ -1,4 +1,5 @@
-"""The benchmark script still runs: a --quick pass with tiny n prints a row per family."""
+"""The benchmark script still runs: a --quick pass with tiny n prints a row per
+family."""
 
 import subprocess
 import sys

@@ -1,4 +1,5 @@
-"""Continuous closed-form families: estimators against closed forms, log-likelihoods against scipy."""
+"""Continuous closed-form families: estimators against closed forms, log-likelihoods
+against scipy."""
 
 import math
 
@@ -14,7 +15,7 @@ def rng():
     return np.random.default_rng(20260202)
 
 
-# --- normal ------------------------------------------------------------------------------------
+# --- normal ---------------------------------------------------------------------------
 
 
 def test_normal_mu_is_the_mean_and_sigma2_divides_by_n():
@@ -79,7 +80,8 @@ def test_fit_leaves_its_input_unchanged(family):
 def test_normal_with_a_variance_below_float64_range_raises_no_maximum():
     with pytest.raises(
         NoMaximumError,
-        match="normal: the values differ too little for float64 to represent their spread",
+        match="normal: the values differ too little for float64 to represent their "
+        "spread",
     ):
         mlelib.fit("normal", [0.0, 5e-324])
 
@@ -89,7 +91,7 @@ def test_normal_with_all_values_equal_raises_no_maximum():
         mlelib.fit("normal", [5, 5, 5])
 
 
-# --- exponential -------------------------------------------------------------------------------
+# --- exponential ----------------------------------------------------------------------
 
 
 def test_exponential_rate_is_one_over_the_mean():
@@ -132,12 +134,13 @@ def test_exponential_rate_beyond_float64_is_a_data_error_not_inf():
 def test_exponential_negative_value_is_outside_the_support():
     with pytest.raises(
         mlelib.DataError,
-        match=r"exponential: value -0.5 at index 1 is outside the support; allowed: x >= 0",
+        match=r"exponential: value -0.5 at index 1 is outside the support; "
+        r"allowed: x >= 0",
     ):
         mlelib.fit("exponential", [1.0, -0.5])
 
 
-# --- lognormal ---------------------------------------------------------------------------------
+# --- lognormal ------------------------------------------------------------------------
 
 
 def test_lognormal_params_are_the_normal_mle_of_log_x():
@@ -177,7 +180,7 @@ def test_lognormal_all_values_equal_has_no_maximum():
         mlelib.fit("lognormal", [3.0, 3.0])
 
 
-# --- laplace -----------------------------------------------------------------------------------
+# --- laplace --------------------------------------------------------------------------
 
 
 def test_laplace_mu_is_the_median_and_b_the_mean_absolute_deviation():
@@ -216,7 +219,7 @@ def test_laplace_all_values_equal_has_no_maximum():
         mlelib.fit("laplace", [-1, -1, -1])
 
 
-# --- uniform -----------------------------------------------------------------------------------
+# --- uniform --------------------------------------------------------------------------
 
 
 def test_uniform_low_and_high_are_min_and_max():
@@ -258,7 +261,8 @@ def test_uniform_exact_ci_covers_high_and_low_95_percent_of_the_time():
         ci = mlelib.fit("uniform", generator.uniform(low, high, n)).ci(0.95)
         covered_high += ci["high"][0] <= high <= ci["high"][1]
         covered_low += ci["low"][0] <= low <= ci["low"][1]
-    # the binomial sd of a coverage estimate over 4000 runs is 0.0034: 0.95 +- 0.012 is ~3.5 sd
+    # the binomial sd of a coverage estimate over 4000 runs is 0.0034: 0.95 +- 0.012 is
+    # ~3.5 sd
     assert abs(covered_high / runs - 0.95) < 0.012
     assert abs(covered_low / runs - 0.95) < 0.012
 

@@ -1,4 +1,5 @@
-"""Count families: estimators against closed forms, log-likelihoods against scipy, standard errors."""
+"""Count families: estimators against closed forms, log-likelihoods against scipy,
+standard errors."""
 
 import math
 
@@ -15,7 +16,7 @@ def rng():
     return np.random.default_rng(RNG_SEED)
 
 
-# --- bernoulli ---------------------------------------------------------------------------------
+# --- bernoulli ------------------------------------------------------------------------
 
 
 def test_bernoulli_all_zeros_gives_p_zero_exactly():
@@ -58,7 +59,7 @@ def test_bernoulli_se_is_sqrt_p_one_minus_p_over_n():
     assert f.se["p"] == pytest.approx(math.sqrt(p * (1 - p) / 400), rel=1e-14)
 
 
-# --- binomial ----------------------------------------------------------------------------------
+# --- binomial -------------------------------------------------------------------------
 
 
 def test_binomial_p_is_successes_over_total_trials():
@@ -89,8 +90,8 @@ def test_binomial_with_counts_far_above_n_sums_directly_and_matches_scipy():
         10**6, 0.5, 20
     )  # values ~5e5 >> 4 n: no value table, coefficients summed directly
     f = mlelib.fit("binomial", x, trials=10**6)
-    # each log C(1e6, ~5e5) is ~7e5 and float64 gets it to ~1e-15 relative, in scipy as here:
-    # 20 terms on each side differ by at most ~3e-8
+    # each log C(1e6, ~5e5) is ~7e5 and float64 gets it to ~1e-15 relative, in scipy as
+    # here: 20 terms on each side differ by at most ~3e-8
     assert f.loglik == pytest.approx(
         stats.binom.logpmf(x, 10**6, f.params["p"]).sum(), rel=0, abs=1e-7
     )
@@ -114,7 +115,7 @@ def test_binomial_without_trials_raises_a_value_error_naming_trials():
         mlelib.fit("binomial", [1, 2])
 
 
-# --- categorical -------------------------------------------------------------------------------
+# --- categorical ----------------------------------------------------------------------
 
 
 def test_categorical_p_is_the_share_of_each_label():
@@ -153,13 +154,14 @@ def test_categorical_se_is_sqrt_p_one_minus_p_over_n():
 
 
 def test_categorical_loglik_takes_categories_from_the_length_of_p():
-    # label 3 is absent from the data, yet p has four entries: that is a valid evaluation
+    # label 3 is absent from the data, yet p has four entries: that is a valid
+    # evaluation
     assert mlelib.loglik("categorical", [0, 1], p=[0.25] * 4) == pytest.approx(
         2 * math.log(0.25)
     )
 
 
-# --- poisson -----------------------------------------------------------------------------------
+# --- poisson --------------------------------------------------------------------------
 
 
 def test_poisson_all_zeros_gives_lam_zero_and_loglik_zero():
@@ -204,7 +206,7 @@ def test_poisson_horse_kick_data_gives_lam_0_61():
     assert mlelib.fit("poisson", x).params["lam"] == pytest.approx(122 / 200, rel=1e-15)
 
 
-# --- geometric ---------------------------------------------------------------------------------
+# --- geometric ------------------------------------------------------------------------
 
 
 def test_geometric_p_is_one_over_the_mean():
@@ -236,6 +238,7 @@ def test_geometric_se_is_p_sqrt_one_minus_p_over_n():
 def test_geometric_zero_is_outside_the_support():
     with pytest.raises(
         mlelib.DataError,
-        match=r"geometric: value 0 at index 2 is outside the support; allowed: integers >= 1",
+        match=r"geometric: value 0 at index 2 is outside the support; "
+        r"allowed: integers >= 1",
     ):
         mlelib.fit("geometric", [1, 3, 0])

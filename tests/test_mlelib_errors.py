@@ -1,4 +1,5 @@
-"""Bad input: every error names the family, the offending value and its index, and what is allowed."""
+"""Bad input: every error names the family, the offending value and its index, and what
+is allowed."""
 
 import numpy as np
 import pytest
@@ -43,7 +44,8 @@ def test_binomial_accepts_an_integer_valued_float_for_trials():
 def test_binomial_value_above_trials_is_outside_the_support():
     with pytest.raises(
         DataError,
-        match=r"binomial: value 6 at index 2 is outside the support; allowed: integers 0\.\.5",
+        match=r"binomial: value 6 at index 2 is outside the support; "
+        r"allowed: integers 0\.\.5",
     ):
         mlelib.fit("binomial", [1, 5, 6], trials=5)
 
@@ -141,13 +143,15 @@ def test_unusable_shapes_are_data_errors(data, match):
         ),
         (
             ["1", "2"],
-            r"value '1' at index 0 is not a number .*allowed: real numbers \(2 invalid values in total\)",
+            r"value '1' at index 0 is not a number .*allowed: real numbers "
+            r"\(2 invalid values in total\)",
         ),
         (np.array(["x", "y"]), r"value 'x' at index 0 is not a number"),
         ([1.0, None], r"value None at index 1 is not a number"),
         (
             np.array([1.0, {}, object()], dtype=object),
-            r"value \{\} at index 1 is not a number; allowed: real numbers \(2 invalid values in total\)",
+            r"value \{\} at index 1 is not a number; allowed: real numbers "
+            r"\(2 invalid values in total\)",
         ),
         ([1.0, 2 + 3j], r"value \(2\+3j\) at index 1 is complex"),
         (np.array([1, 2], dtype=complex), r"value \(1\+0j\) at index 0 is complex"),
@@ -215,7 +219,8 @@ def test_loglik_with_a_missing_parameter_names_it():
         (
             "bernoulli",
             {"p": 1.5},
-            r"bernoulli: parameter p=1.5 is outside the parameter space; allowed: 0 <= p <= 1",
+            r"bernoulli: parameter p=1.5 is outside the parameter space; "
+            r"allowed: 0 <= p <= 1",
         ),
         ("bernoulli", {"p": -0.1}, r"allowed: 0 <= p <= 1"),
         (

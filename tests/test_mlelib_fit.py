@@ -1,4 +1,5 @@
-"""The Fit value: immutable, plain floats, readable deterministic repr, Wald intervals."""
+"""The Fit value: immutable, plain floats, readable deterministic repr, Wald
+intervals."""
 
 import math
 import pickle

@@ -1,4 +1,5 @@
-"""Weibull and gamma: Newton on the profile equation of the shape, safeguarded so it always converges."""
+"""Weibull and gamma: Newton on the profile equation of the shape, safeguarded so it
+always converges."""
 
 import math
 
@@ -48,7 +49,8 @@ def rng():
 
 
 def weibull_profile_score(x, shape):
-    """sum(x^k log x) / sum(x^k) - 1/k - mean(log x), computed independently of mlelib (in log space)."""
+    """sum(x^k log x) / sum(x^k) - 1/k - mean(log x), computed independently of mlelib
+    (in log space)."""
     log_x = np.log(x)
     w = np.exp(shape * (log_x - log_x.max()))
     return (w @ log_x) / w.sum() - 1 / shape - log_x.mean()
@@ -64,7 +66,8 @@ def gamma_profile_score(x, shape):
 
 
 def awkward_samples():
-    """Samples that stress a solver: n = 2, heavy ties, shapes far from 1, extreme scales."""
+    """Samples that stress a solver: n = 2, heavy ties, shapes far from 1, extreme
+    scales."""
     generator = rng()
     yield np.array([1.0, 2.0])
     yield np.array([5e-8, 7e-8])
@@ -78,7 +81,7 @@ def awkward_samples():
                 yield x[x > 0]
 
 
-# --- weibull -----------------------------------------------------------------------------------
+# --- weibull --------------------------------------------------------------------------
 
 
 def test_weibull_ball_bearing_data_gives_the_published_fit():
@@ -91,8 +94,9 @@ def test_weibull_score_is_zero_at_fit_for_awkward_samples():
     for x in awkward_samples():
         f = mlelib.fit("weibull", x)
         shape = f.params["shape"]
-        # the score's terms are a weighted mean of log x, 1/shape and mean(log x): float64 resolves
-        # it to a few ulps of the largest of them, which is all a recomputation can check
+        # the score's terms are a weighted mean of log x, 1/shape and mean(log x):
+        # float64 resolves it to a few ulps of the largest of them, which is all a
+        # recomputation can check
         assert abs(weibull_profile_score(x, shape)) <= 32 * EPS * (
             1 / shape + np.abs(np.log(x)).max()
         ), (x[:5], shape)
@@ -180,15 +184,15 @@ def test_weibull_zero_is_outside_the_support():
         mlelib.fit("weibull", [1.0, 0.0, -1.0])
 
 
-# --- gamma -------------------------------------------------------------------------------------
+# --- gamma ----------------------------------------------------------------------------
 
 
 def test_gamma_score_is_zero_at_fit_for_awkward_samples():
     for x in awkward_samples():
         f = mlelib.fit("gamma", x)
         shape = f.params["shape"]
-        # log mean x - mean log x is resolved to a few ulps of |log x|, which bounds what a
-        # recomputation of the score can check
+        # log mean x - mean log x is resolved to a few ulps of |log x|, which bounds
+        # what a recomputation of the score can check
         assert abs(gamma_profile_score(x, shape)) <= 32 * EPS * (
             1 + np.abs(np.log(x)).max()
         ), (x[:5], shape)
@@ -240,11 +244,12 @@ def test_gamma_nan_is_named_with_its_index():
         mlelib.fit("gamma", [1.0, 2.0, np.nan])
 
 
-# --- the solver --------------------------------------------------------------------------------
+# --- the solver -----------------------------------------------------------------------
 
 
 def test_solver_falls_back_to_bisection_from_a_hopeless_start():
-    # root of log(x) - log(7) (increasing); a Newton step from 1e-9 would jump to a negative x
+    # root of log(x) - log(7) (increasing); a Newton step from 1e-9 would jump to a
+    # negative x
     root, steps, _, _ = solve(lambda x: (math.log(x / 7), 1 / x, None), 1e-9)
     assert root == pytest.approx(7.0, rel=1e-14) and steps < 60
 
@@ -270,7 +275,8 @@ def test_solver_handles_a_decreasing_score():
 
 
 def observed_information(loglik, a, b, h=1e-4):
-    """Minus the Hessian of loglik at (a, b) by central differences with relative step h."""
+    """Minus the Hessian of loglik at (a, b) by central differences with relative step
+    h."""
     da, db = a * h, b * h
     f = lambda i, j: loglik(a + i * da, b + j * db)  # noqa: E731
     faa = (f(1, 0) - 2 * f(0, 0) + f(-1, 0)) / da**2

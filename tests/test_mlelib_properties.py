@@ -1,14 +1,18 @@
-"""Properties every fit must have, checked on data hypothesis makes up, for every family.
+"""Properties every fit must have, checked on data hypothesis makes up, for every
+family.
 
-- the fitted log-likelihood is a maximum: no parameter perturbed inside the parameter space does better;
-- ``loglik`` at the fitted parameters reproduces ``fit.loglik``;
-- where scipy computes the same MLE, we agree with it (parameters for closed forms, log-likelihood
+- the fitted log-likelihood is a maximum: no parameter perturbed inside the parameter
+space does better; - ``loglik`` at the fitted parameters reproduces ``fit.loglik``; -
+where scipy computes the same MLE, we agree with it (parameters for closed forms,
+log-likelihood
   for scipy's iterative fits, where ours must be at least as high);
-- rescaling the data rescales scale parameters and leaves shapes alone; shifting moves locations.
+- rescaling the data rescales scale parameters and leaves shapes alone; shifting moves
+locations.
 
-Tolerances are stated relative to the size of the numbers being added up (``magnitude``): float64
-sums of n terms of size t carry rounding of order n * t * 1e-16, so 1e-12 of that is a wide margin
-that still fails for any real error (a wrong formula is off by far more).
+Tolerances are stated relative to the size of the numbers being added up
+(``magnitude``): float64 sums of n terms of size t carry rounding of order n * t *
+1e-16, so 1e-12 of that is a wide margin that still fails for any real error (a wrong
+formula is off by far more).
 """
 
 import math
@@ -31,14 +35,15 @@ PROPERTY = settings(
 )
 
 positive = st.floats(1e-3, 1e3)
-# no magnitudes near the subnormal range: there a variance underflows, a rate overflows (both are
-# errors tested separately)
+# no magnitudes near the subnormal range: there a variance underflows, a rate overflows
+# (both are errors tested separately)
 real = st.floats(-1e3, 1e3).filter(lambda v: v == 0 or abs(v) >= 1e-9)
 nonnegative = st.floats(0, 1e3).filter(lambda v: v == 0 or v >= 1e-9)
 
 
 def spread_out(values, low=1e-6):
-    """Distinct enough that float64 resolves the MLE well: spread at least ``low`` of the largest |x|."""
+    """Distinct enough that float64 resolves the MLE well: spread at least ``low`` of
+    the largest |x|."""
     x = np.asarray(values, dtype=float)
     return x.max() - x.min() > low * np.abs(x).max()
 
@@ -83,7 +88,8 @@ SAMPLES = {
 
 
 def scipy_logpdf(family, x, params, known):
-    """Log-density of each observation under scipy's own implementation of the family."""
+    """Log-density of each observation under scipy's own implementation of the
+    family."""
     x = np.asarray(x, dtype=float)
     p = params
     return {
@@ -111,8 +117,9 @@ def scipy_logpdf(family, x, params, known):
 
 
 def magnitude(family, x, fit):
-    """Size of what the log-likelihood adds up: n + sum |log f(x_i)|, plus shape * |log x| per
-    observation for weibull and gamma, whose log-density has terms k log(x / scale) that cancel."""
+    """Size of what the log-likelihood adds up: n + sum |log f(x_i)|, plus shape * |log
+    x| per observation for weibull and gamma, whose log-density has terms k log(x /
+    scale) that cancel."""
     x = np.asarray(x, dtype=float)
     size = (
         x.size
@@ -128,8 +135,9 @@ def magnitude(family, x, fit):
 
 
 def perturbations(fit):
-    """Parameter sets near and far from the estimate: each parameter moved by a relative and an
-    absolute step of 0.1%, 10% and 50% both ways (categorical: p mixed towards each corner)."""
+    """Parameter sets near and far from the estimate: each parameter moved by a relative
+    and an absolute step of 0.1%, 10% and 50% both ways (categorical: p mixed towards
+    each corner)."""
     params = dict(fit.params)
     for delta in (1e-3, 0.1, 0.5):
         if fit.family == "categorical":
@@ -175,8 +183,9 @@ def test_fit_is_a_maximum_of_the_likelihood(family, source):
 def test_loglik_at_the_fitted_params_equals_fit_loglik(family, source):
     x, known, fit = fitted(family, source)
     again = mlelib.loglik(family, x, **fit.params, **known)
-    # fit.loglik comes from the estimator's own statistics (e.g. -n/2 (log 2 pi sigma2 + 1)),
-    # loglik from the data again: both round, at ~1e-16 of the magnitude of their terms
+    # fit.loglik comes from the estimator's own statistics (e.g. -n/2 (log 2 pi sigma2 +
+    # 1)), loglik from the data again: both round, at ~1e-16 of the magnitude of their
+    # terms
     assert again == pytest.approx(
         fit.loglik, rel=0, abs=1e-12 * magnitude(family, x, fit)
     )
@@ -222,8 +231,9 @@ def test_closed_form_params_agree_with_scipy(family, source):
     theirs = scipy_closed_form(family, x)
     scale = np.abs(np.log(x)).max() if family == "lognormal" else np.abs(x).max()
     for name, value in fit.params.items():
-        # same formula, different summation order: the data's spread is >= 1e-6 of their size,
-        # so a variance is resolved to ~1e-16 / 1e-6 relative; 1e-8 allows for that
+        # same formula, different summation order: the data's spread is >= 1e-6 of their
+        # size, so a variance is resolved to ~1e-16 / 1e-6 relative; 1e-8 allows for
+        # that
         tolerance = 1e-8 * (
             abs(value) + (scale**2 if name == "sigma2" else scale) * 1e-4
         )
@@ -253,8 +263,8 @@ def test_iterative_fit_is_at_least_as_likely_as_scipys(family, source):
     x, known, fit = fitted(family, source)
     theirs = scipy_iterative_fit(family, x)
     assume(all(np.isfinite(v) and v > 0 for v in theirs.values()))
-    # scipy stops its optimiser at ~1e-8 relative, so its optimum can sit slightly below ours;
-    # it must never be above by more than rounding
+    # scipy stops its optimiser at ~1e-8 relative, so its optimum can sit slightly below
+    # ours; it must never be above by more than rounding
     assert fit.loglik >= mlelib.loglik(family, x, **theirs) - 1e-12 * magnitude(
         family, x, fit
     )
@@ -279,8 +289,9 @@ def test_rescaling_the_data_rescales_scale_params_and_keeps_shapes(family, sourc
     assume(spread_out(x, 1e-3))
     rescaled = mlelib.fit(family, x * c)
     for name, move in SCALE_PARAMS[family].items():
-        # x * c rounds each value by 1e-16 relative; with spread >= 1e-3 of |x| the estimates
-        # move by at most ~1e-12 relative: 1e-9 is a safe bound that any scaling bug breaks
+        # x * c rounds each value by 1e-16 relative; with spread >= 1e-3 of |x| the
+        # estimates move by at most ~1e-12 relative: 1e-9 is a safe bound that any
+        # scaling bug breaks
         expected = move(fit.params[name], c)
         assert rescaled.params[name] == pytest.approx(
             expected, rel=1e-9, abs=1e-9 * abs(c) * np.abs(x).max()
