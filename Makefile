@@ -9,11 +9,12 @@ BUILD_FLAGS := -W -n --keep-going
 # the execution cache: the same path as execute.cache in _config.yml
 CACHE  := _build/.jupyter_cache
 
-.PHONY: book test serve execute bench clean help
+.PHONY: book test lab serve execute bench clean help
 
 help:
 	@echo "make book     build the HTML course into _build/html (executes the notebooks, cached)"
 	@echo "make test     run every test: mlelib, notebooks (nbval), zero-warning build, browser"
+	@echo "make lab      open the chapters in JupyterLab (mlelib importable)"
 	@echo "make serve    serve _build/html on http://127.0.0.1:8000"
 	@echo "make execute  re-execute every chapter in place, refreshing its stored outputs"
 	@echo "make bench    benchmark mlelib against scipy and statsmodels"
@@ -42,6 +43,10 @@ book: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# --allow-root only where Jupyter would refuse to start without it (containers, CI)
+lab: $(STAMP)
+	$(BIN)/jupyter lab chapters/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 serve:
 	@test -f _build/html/index.html || { echo "No built book: run 'make book' first."; exit 1; }

@@ -1,5 +1,7 @@
-"""Shared fixtures: the book is built once per test session, then checked statically and in a browser."""
+"""Shared fixtures: the book is built once per session, then checked statically and in a
+browser; one headless Chromium serves every browser test."""
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,11 +15,11 @@ BROWSER_REPORT = ROOT / "_build" / "browser-report.txt"  # written by test_brows
 
 @pytest.fixture(scope="session")
 def book_build(tmp_path_factory):
-    """Build the whole book as `make book` does, from scratch (--all), so every warning is seen.
+    """Build the book as `make book` does, from scratch (--all): every warning shows.
 
-    The chapters are rendered from their stored outputs (execution off): nbval re-executes every
-    notebook and proves those outputs reproducible, so executing them a second time here would
-    only double the run time. Returns the completed process (returncode, stdout, stderr).
+    Chapters are rendered from their stored outputs (execution off): nbval re-executes
+    every notebook and proves those outputs reproducible, so executing them again here
+    would only double the run time. Returns the completed process.
     """
     import yaml
 
@@ -34,7 +36,8 @@ def book_build(tmp_path_factory):
 
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     print(
-        "\n>>> building the book from the stored outputs (jupyter-book build -W -n --keep-going --all)",
+        "\n>>> building the book from the stored outputs"
+        " (jupyter-book build -W -n --keep-going --all)",
         file=sys.stderr,
     )
     return subprocess.run(
@@ -68,7 +71,7 @@ def site(book_build):
 
 @pytest.fixture(scope="session")
 def toc_documents():
-    """Documents listed in _toc.yml, in reading order, without suffix (e.g. 'chapters/01_likelihood')."""
+    """Documents of _toc.yml in reading order, no suffix ('chapters/01_likelihood')."""
     import yaml
 
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
@@ -80,7 +83,7 @@ def toc_documents():
 
 @pytest.fixture(scope="session")
 def toc_pages(toc_documents):
-    """The HTML page of every document in the table of contents, relative to the site root."""
+    """The HTML page of every document in the toc, relative to the site root."""
     return [f"{doc}.html" for doc in toc_documents]
 
 
@@ -95,6 +98,41 @@ def pytest_sessionstart(session):
 
 
 def pytest_terminal_summary(terminalreporter):
-    """After the run, one line of what the browser saw (pages, formulas, images, requests)."""
+    """After the run, one line of what the browser saw (pages, formulas, requests)."""
     if BROWSER_REPORT.exists():
         terminalreporter.write_line(BROWSER_REPORT.read_text().strip())
+
+
+CHROMIUM_HELP = (
+    "Chromium is needed for the browser tests. On Debian/Ubuntu: "
+    "`sudo apt-get install chromium` (CI's .ci/run installs it). "
+    "Playwright's own browser download is not used."
+)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    chromium = next(
+        filter(
+            None, map(shutil.which, ["chromium", "chromium-browser", "google-chrome"])
+        ),
+        None,
+    )
+    assert chromium, CHROMIUM_HELP
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()

@@ -1,34 +1,19 @@
-"""The built site, opened in a real browser (headless Debian Chromium driven by Playwright).
+"""The built site, opened in a real browser (headless Debian Chromium, Playwright).
 
-Every page of the table of contents must load with zero console errors and zero failed or
-off-origin requests, typeset every formula with the site's own MathJax, load every image, and fit
-a phone-sized screen. Every internal link must resolve, fragment included.
+Every page of the table of contents must load with zero console errors and zero failed
+or off-origin requests, typeset every formula with the site's own MathJax, load every
+image, and fit a phone-sized screen. Every internal link resolves, fragment included.
 """
 
 import functools
 import http.server
 import re
-import shutil
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM_HELP = (
-    "Chromium is needed for the browser tests. On Debian/Ubuntu: "
-    "`sudo apt-get install chromium` (CI's .ci/run installs it). "
-    "Playwright's own browser download is not used."
-)
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 PHONE = {"width": 390, "height": 844}
 REPORT = (
     Path(__file__).resolve().parent.parent / "_build" / "browser-report.txt"
@@ -36,11 +21,13 @@ REPORT = (
 
 # Text nodes outside code, scripts and typeset math that still hold TeX delimiters.
 RAW_TEX_JS = r"""() => {
-  const walker = document.createTreeWalker(document.querySelector("main") || document.body, NodeFilter.SHOW_TEXT);
+  const root = document.querySelector("main") || document.body;
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const skip = "pre, code, script, style, mjx-container, .highlight, textarea";
   const found = [];
   while (walker.nextNode()) {
     const node = walker.currentNode;
-    if (node.parentElement.closest("pre, code, script, style, mjx-container, .highlight, textarea")) continue;
+    if (node.parentElement.closest(skip)) continue;
     const text = node.textContent;
     if (/\\\(|\\\[|\$\$|\\begin\{/.test(text)) found.push(text.trim().slice(0, 80));
   }
@@ -61,25 +48,6 @@ def server(site):
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = next(
-        filter(
-            None, map(shutil.which, ["chromium", "chromium-browser", "google-chrome"])
-        ),
-        None,
-    )
-    assert chromium, CHROMIUM_HELP
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 def _visit(browser, url, origin, viewport=None):
@@ -116,7 +84,7 @@ def _visit(browser, url, origin, viewport=None):
 
 @pytest.fixture(scope="module")
 def visited(browser, server, toc_pages):
-    """Each toc page visited once on a desktop screen: its problems and what MathJax made of it."""
+    """Each toc page visited once on a desktop screen: problems, MathJax."""
     results = {}
     for path in toc_pages:
         page, problems = _visit(browser, server + path, server)
@@ -126,14 +94,16 @@ def visited(browser, server, toc_pages):
             "math_errors": page.locator("mjx-merror").count(),
             "raw_tex": page.evaluate(RAW_TEX_JS),
             "broken_images": page.evaluate(
-                "() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+                "() => [...document.images]"
+                ".filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
             ),
             "images": page.evaluate("() => document.images.length"),
             "links": page.evaluate(
                 "() => [...document.querySelectorAll('a[href]')].map(a => a.href)"
             ),
             "mathjax_src": page.evaluate(
-                "() => [...document.scripts].map(s => s.src).filter(s => s.includes('mathjax'))"
+                "() => [...document.scripts].map(s => s.src)"
+                ".filter(s => s.includes('mathjax'))"
             ),
         }
         page.context.close()
@@ -141,7 +111,8 @@ def visited(browser, server, toc_pages):
         f"browser: {len(results)} pages, "
         f"{sum(r['formulas'] for r in results.values())} typeset formulas, "
         f"{sum(r['images'] for r in results.values())} images, "
-        f"{sum(len(r['requests']) for r in results.values())} requests (all to the site itself: "
+        f"{sum(len(r['requests']) for r in results.values())} requests "
+        "(all to the site itself: "
         f"{not any(r['off_origin'] for r in results.values())}), "
         f"{sum(len(r['links']) for r in results.values())} links\n"
     )
