@@ -127,3 +127,51 @@ def bd0(x, mean):
             else:
                 out = value
     return out
+
+
+def stirlerr(v: np.ndarray) -> np.ndarray:
+    """log(v!) - (v + 1/2) log v + v - log(2 pi) / 2 for v >= 1 (Loader's stirlerr)."""
+    v = np.asarray(v, dtype=np.float64)
+    small = v < STIRLING_FROM
+    out = stirling_remainder(np.where(small, STIRLING_FROM, v))
+    if np.any(small):
+        w = v[small]
+        out[small] = gammaln(w + 1) - (w + 0.5) * np.log(w) + w - 0.5 * LOG_2PI
+    return out
+
+
+def poisson_log_pmf(v: np.ndarray, lam: float) -> np.ndarray:
+    """log P(v | lam) for integers v >= 0 and lam > 0, without cancellation at huge v.
+
+    Loader (2000): -stirlerr(v) - bd0(v, lam) - log(2 pi v) / 2, and -lam at v = 0.
+    """
+    v = np.asarray(v, dtype=np.float64)
+    positive = np.maximum(v, 1.0)
+    out = -stirlerr(positive) - bd0(positive, lam) - 0.5 * (LOG_2PI + np.log(positive))
+    return np.where(v == 0, -lam, out)
+
+
+def binomial_log_pmf(v: np.ndarray, trials: int, p: float) -> np.ndarray:
+    """log P(v | trials, p) for integers 0 <= v <= trials and 0 < p < 1.
+
+    Loader (2000): stirlerr(N) - stirlerr(v) - stirlerr(N - v) - bd0(v, N p)
+    - bd0(N - v, N (1 - p)) - log(2 pi v (N - v) / N) / 2; N log1p(-p) at v = 0 and
+    N log p at v = N. No cancellation between log C(N, v) and v log p at huge N.
+    """
+    v = np.asarray(v, dtype=np.float64)
+    edge = np.where(v == 0, trials * math.log1p(-p), trials * math.log(p))
+    if trials == 1:
+        return edge
+    inner = np.clip(v, 1.0, trials - 1.0)
+    rest = trials - inner
+    successes = trials * p
+    failures = trials * (1 - p) if p >= 0.5 else trials - successes
+    out = (
+        stirlerr(np.array([float(trials)]))[0]
+        - stirlerr(inner)
+        - stirlerr(rest)
+        - bd0(inner, successes)
+        - bd0(rest, failures)
+        - 0.5 * (LOG_2PI + np.log(inner) + np.log(rest / trials))
+    )
+    return np.where((v == 0) | (v == trials), edge, out)
