@@ -47,9 +47,12 @@ def as_array(family: str, data) -> np.ndarray:
     """``data`` as a non-empty 1-D numpy array of bools, integers or floats (no copy
     when it already is one).
 
-    Raises DataError for ragged, multi-dimensional, empty or non-numeric data (strings,
-    objects that are not real numbers, complex numbers), naming the first offending
-    value and its index.
+    Generators, iterators, sets and dict views are materialised (indices in messages
+    count in iteration order); a mapping is refused. Masked arrays are handled by the
+    families (their unmasked values are fitted). Raises DataError for ragged,
+    multi-dimensional, empty or non-numeric data (strings, objects that are not real
+    numbers, complex numbers, dates and durations with how to convert them), naming the
+    first offending value and its index.
     """
     if (
         type(data) is np.ndarray

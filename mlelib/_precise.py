@@ -88,7 +88,7 @@ def d_minus_log1p(d: np.ndarray) -> np.ndarray:
 
     With u = d / (2 + d), log1p(d) = 2 atanh(u) and d = 2u / (1 - u), so
     d - log1p(d) = 2 u^2 / (1 - u) - 2 (u^3 / 3 + u^5 / 5 + ...): no cancellation for
-    |d| < 0.1 (|u| < 0.053, eight terms). Elsewhere the direct difference is exact.
+    abs(d) < 0.1 (abs(u) < 0.053, eight terms). Elsewhere the difference is exact.
     """
     with np.errstate(all="ignore"):
         out = d - np.log1p(d)

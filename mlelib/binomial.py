@@ -38,6 +38,8 @@ class Binomial(Family):
         trials: boundary maxima)
     :se: expected information n trials / (p (1 - p)):
         se(p) = sqrt(p (1 - p) / (n trials)); 0 at p = 0 or 1
+    :loglik: above 1000 trials, Loader's saddle-point form (as R's dbinom): the
+        textbook sum cancels at huge trials
     :raises: DataError: ``trials`` missing or not a positive integer; a value that is
         not an integer in 0..trials, NaN, inf, empty or non-numeric data
     """

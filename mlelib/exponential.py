@@ -22,7 +22,7 @@ class Exponential(Family):
     :raises: DataError: a negative value, NaN, inf, empty or non-numeric data;
         NoMaximumError: every value is 0 (the likelihood grows without bound as
         rate -> inf); DataError also when the values are so small (subnormal) that the
-        rate overflows
+        rate overflows, or so large that it is below the normal float64 range
     """
 
     name = "exponential"

@@ -88,13 +88,15 @@ class Gamma(Family):
     :estimator: a solves the profile equation
         log a - digamma(a) = log(mean x) - mean(log x) (Newton on
         1 / (log a - digamma(a)), which is nearly linear in a, from Minka's
-        approximation; bracket-safeguarded), then theta = mean(x) / a
+        approximation; bracket-safeguarded), then theta = mean(x) / a. For nearly
+        equal data the right side is taken as mean(d - log1p(d)), d = x / mean(x) - 1
+        (no cancellation), and the log-likelihood uses Stirling's series at large a
     :se: expected information n [[trigamma(a), 1/theta], [1/theta, a/theta^2]] inverted:
         se(a) = sqrt(a / (n (a trigamma(a) - 1))),
         se(theta) = theta sqrt(trigamma(a) / (n (a trigamma(a) - 1)))
-    :raises: DataError: a value <= 0, NaN, inf, empty or non-numeric data;
-        NoMaximumError: all values equal (the likelihood grows without bound as
-        a -> inf)
+    :raises: DataError: a value <= 0, NaN, inf, empty or non-numeric data, or a scale
+        outside the normal float64 range; NoMaximumError: all values equal (the
+        likelihood grows without bound as a -> inf)
     """
 
     name = "gamma"

@@ -71,8 +71,9 @@ class Laplace(Family):
         density is not differentiable at mu, but the score abs(x - mu) is, almost
         surely, and the Fisher information exists (E[score^2] = 1/b^2); the median is
         asymptotically normal with exactly this variance b^2 / n.
-    :raises: DataError: NaN, inf, empty or non-numeric data; NoMaximumError: all values
-        equal (b = 0: the likelihood grows without bound as b -> 0)
+    :raises: DataError: NaN, inf, empty or non-numeric data, or a b outside the normal
+        float64 range; NoMaximumError: all values equal (b = 0: the likelihood grows
+        without bound as b -> 0)
     """
 
     name = "laplace"

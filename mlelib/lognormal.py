@@ -27,7 +27,8 @@ class Lognormal(Family):
     :se: expected information, as for the normal: se(mu) = sqrt(sigma2 / n),
         se(sigma2) = sigma2 sqrt(2 / n)
     :raises: DataError: a value <= 0, NaN, inf, empty or non-numeric data;
-        NoMaximumError: all values equal (sigma2 = 0)
+        NoMaximumError: all values equal (sigma2 = 0). Nearly equal data: log x is
+        taken as log(x / c) without cancellation, so sigma2 keeps its digits
     """
 
     name = "lognormal"

@@ -105,8 +105,12 @@ class Normal(Family):
     :estimator: mu = mean(x),  sigma2 = mean((x - mu)^2)   (divides by N, not N - 1)
     :se: expected information n diag(1/sigma2, 1/(2 sigma2^2)):
         se(mu) = sqrt(sigma2 / n),  se(sigma2) = sigma2 sqrt(2 / n)
-    :raises: DataError: NaN, inf, empty or non-numeric data; NoMaximumError: all values
-        equal
+    :accuracy: one pass of sums shifted by a first estimate of the mean, so an offset
+        shared by the data (1e12 + N(0, 1)) costs no digits; data at the ends of the
+        float64 range are taken again scaled by a power of 2
+    :raises: DataError: NaN, inf, empty or non-numeric data, or a sigma2 outside the
+        normal float64 range (say which way to rescale the data); NoMaximumError: all
+        values equal
     """
 
     name = "normal"

@@ -26,6 +26,8 @@ class Poisson(CountFamily):
     :model: log f(x | lam) = x log lam - lam - log x!,  x in 0, 1, 2, ...
     :estimator: lam = mean(x)   (0 when every x is 0: a boundary maximum)
     :se: expected information n / lam: se(lam) = sqrt(lam / n); 0 at lam = 0
+    :loglik: above counts of 1000, Loader's saddle-point form (as R's dpois): the
+        textbook sum cancels at huge counts
     :raises: DataError: a negative or non-integer value, NaN, inf, empty or non-numeric
         data
     """

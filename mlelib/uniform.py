@@ -26,6 +26,8 @@ class Uniform(Family):
         P((high - max) / R > t) = (1 + t)^-(n - 1), so [max, max + t R] with
         t = alpha^(-1 / (n - 1)) - 1 covers high with probability exactly 1 - alpha
         (and [min - t R, min] covers low)
+    :range: a range high - low beyond float64 is handled through its half; an interval
+        bound beyond float64 is +-inf
     :raises: DataError: NaN, inf, empty or non-numeric data; NoMaximumError: all values
         equal (high - low -> 0 sends the likelihood to infinity)
     """

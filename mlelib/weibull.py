@@ -32,7 +32,8 @@ class Weibull(Family):
     :model: log f(x | k, lam) = log k - k log lam + (k - 1) log x - (x / lam)^k,  x > 0
     :estimator: k solves the profile equation
         sum(x^k log x) / sum(x^k) - 1/k - mean(log x) = 0 (Newton, bracket-safeguarded,
-        on z = log x - max log x so it is scale-free), then lam = mean(x^k)^(1/k)
+        on z = log x - max log x so it is scale-free; z = log(x / max x) without
+        cancellation for nearly equal data), then lam = mean(x^k)^(1/k)
     :se: expected information inverted: se(k) = k sqrt(6) / (pi sqrt(n)),
         se(lam) = (lam / k) sqrt((1 + 6 (1 - gamma_E)^2 / pi^2) / n)
     :raises: DataError: a value <= 0, NaN, inf, empty or non-numeric data;

@@ -343,3 +343,22 @@ def test_d15_weibull_loglik_at_a_huge_shape_is_exact():
     assert mlelib.loglik("weibull", x, shape=shape, scale=scale) == pytest.approx(
         float(exact), rel=1e-12
     )  # was 1.5e-5 off
+
+
+def test_fit_gets_its_intervals_without_importing_the_dispatcher():
+    import ast
+    from pathlib import Path
+
+    source = (Path(mlelib.__file__).parent / "_fit.py").read_text()
+    imported = {
+        node.module
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom)
+    }
+    assert "_api" not in imported and imported <= {
+        "__future__",
+        "collections.abc",
+        "scipy.special",
+    }
+    uniform = mlelib.fit("uniform", [0.0, 1.0, 3.0])
+    assert pickle.loads(pickle.dumps(uniform)).ci() == uniform.ci()  # exact, not Wald
