@@ -201,7 +201,11 @@ def run(
     import statsmodels
 
     peers = {**SCIPY_PEERS, **statsmodels_peers()}
-    machine = f"{cpu_model()}, {len(os.sched_getaffinity(0))} cpus"
+    # the load average says whether other work shared the cpus during the run
+    machine = (
+        f"{cpu_model()}, {len(os.sched_getaffinity(0))} cpus, load average "
+        f"{os.getloadavg()[0]:.1f} at the start"
+    )
     out(
         f"machine: {machine}; python {platform.python_version()}, "
         f"numpy {np.__version__}, scipy {scipy.__version__}, "
