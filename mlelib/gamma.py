@@ -106,17 +106,17 @@ class Gamma(Family):
     _support = POSITIVE_REALS
 
     def _sums(self, x):
-        """(mean x, sum log x); a sum beyond float64 is taken again scaled down."""
+        """(sum x, mean x, sum log x); an overflowing sum (inf) has its mean scaled."""
         total, log_total = sum_and_log_sum(x)
         if not math.isfinite(log_total):  # a value <= 0, NaN or inf
             self._support.reject(self.name, x)
         if not math.isfinite(total):  # finite values whose sum overflows
-            return scaled_mean(x), log_total
-        return total / x.size, log_total
+            return total, scaled_mean(x), log_total
+        return total, total / x.size, log_total
 
     def estimate(self, x):
         n = x.size
-        mean, log_total = self._sums(x)
+        _, mean, log_total = self._sums(x)
         log_mean = math.log(mean)
         s = log_mean - log_total / n
         if s < SPREAD_CHECK * (1 + abs(log_mean)):
@@ -146,12 +146,12 @@ class Gamma(Family):
         return {"shape": shape, "scale": scale}, loglik, steps
 
     def log_density_sum(self, x, shape, scale):
-        mean, log_total = self._sums(x)
+        total, mean, log_total = self._sums(x)
         n = x.size
         if shape < STIRLING_FROM:
             return (
                 (shape - 1) * log_total
-                - mean * n / scale
+                - (total if math.isfinite(total) else mean * n) / scale
                 - n * (float(gammaln(shape)) + shape * math.log(scale))
             )
         # (a - 1) log x - x / theta - lgamma a - a log theta
