@@ -20,7 +20,8 @@ True
 (``.name``, ``.params``, ``.known``, ``.support``; its docstring gives the model, the
 estimator and the standard errors). Unusable data raise :class:`DataError`, data without
 a maximum :class:`NoMaximumError` (both are ``ValueError``); an unknown family or
-keyword is a ``ValueError``.
+keyword is a ``ValueError``. Data may be any 1-D sequence, iterable, numpy or masked
+array (the mask is honoured) or pandas Series of real numbers.
 """
 
 from ._api import FAMILIES, fit, loglik

@@ -29,11 +29,10 @@ def reductions(x: np.ndarray, *ufuncs: np.ufunc) -> tuple:
     """``ufunc.reduce(x)`` for each ufunc (np.add, np.minimum, ...), in one pass over
     memory: each block is reduced by every ufunc while it is in cache. NaN propagates as
     in numpy."""
-    if x.size <= REDUCE_BLOCK:
-        return tuple(ufunc.reduce(x) for ufunc in ufuncs)
-    with np.errstate(
-        all="ignore"
-    ):  # inf - inf in a sum is NaN: callers check finiteness
+    # inf - inf in a sum is NaN, a sum may overflow: callers check finiteness
+    with np.errstate(all="ignore"):
+        if x.size <= REDUCE_BLOCK:
+            return tuple(ufunc.reduce(x) for ufunc in ufuncs)
         parts = [
             [ufunc.reduce(x[start : start + REDUCE_BLOCK]) for ufunc in ufuncs]
             for start in range(0, x.size, REDUCE_BLOCK)
@@ -41,6 +40,15 @@ def reductions(x: np.ndarray, *ufuncs: np.ufunc) -> tuple:
         return tuple(
             ufunc.reduce(np.array(column)) for ufunc, column in zip(ufuncs, zip(*parts))
         )
+
+
+def scaled_mean(x: np.ndarray) -> float:
+    """mean(x) of finite values whose sum overflows float64: summed scaled by 2^-64.
+
+    The scaling is exact except for values below 2^-958, whose share of such a sum is
+    far below rounding.
+    """
+    return float(reductions(x * 2.0**-64, np.add)[0]) / x.size * 2.0**64
 
 
 def block_parts(fn: BlockFunction, x: np.ndarray) -> list[tuple]:
@@ -120,39 +128,49 @@ def sum_and_log_sum(x: np.ndarray) -> tuple[float, float]:
 def mean_and_m2(y: np.ndarray, log: bool = False) -> tuple[float, float]:
     """(mean, sum of squared deviations from the mean) of y, or of log(y) when ``log``.
 
-    One pass: each block's own mean and squared deviations, merged exactly as in Chan,
-    Golub and LeVeque (1983): m2 = sum(m2_b) + sum(n_b (mean_b - mean)^2). NaN or inf
-    make m2 non-finite.
+    n <= BLOCK: two passes over the values (mean, then squared deviations). Larger n:
+    one pass of sums shifted by the first block's mean c, (sum(v - c), sum((v - c)^2)),
+    added exactly across blocks: v - c loses nothing to an offset shared by the data
+    (1e12 + N(0, 1)), and m2 = S2 - S1^2 / n cancels little because the first block's
+    mean is within sqrt(n / BLOCK) standard deviations of the mean. When it does cancel
+    (sorted data), a second pass shifts by the mean. NaN or inf make m2 non-finite.
     """
+    n = y.size
+    if n <= BLOCK:
+        # NaN, inf and overflow show in the results, which callers check
+        with np.errstate(all="ignore"):
+            values = np.log(y) if log else y
+            mean = float(np.add.reduce(values)) / n
+            if not math.isfinite(mean):
+                return mean, math.nan
+            deviations = values - mean
+            return mean, float(np.dot(deviations, deviations))
+
+    shift = None
 
     def part(block, scratch):
+        nonlocal shift
         values = np.log(block, out=scratch) if log else block
-        total = np.add.reduce(values)
-        np.subtract(values, total / block.size, out=scratch)
-        return total, np.dot(scratch, scratch)
+        if shift is None:
+            shift = float(np.add.reduce(values)) / block.size
+        deviations = np.subtract(values, shift, out=scratch)
+        return np.add.reduce(deviations), np.dot(deviations, deviations)
 
-    n = y.size
-    if (
-        n <= BLOCK and not log
-    ):  # one block, for small-n speed: no block machinery, no errstate
-        mean = (
-            float(np.add.reduce(y)) / n
-        )  # NaN or inf give a non-finite mean (+inf with -inf warns)
-        if not math.isfinite(mean):
-            return mean, math.nan
-        deviations = y - mean
-        return mean, float(
-            np.dot(deviations, deviations)
-        )  # overflows (and warns) only beyond 1e154
-    with np.errstate(
-        all="ignore"
-    ):  # NaN, inf and overflow give a non-finite m2: callers check it
-        parts = block_parts(part, y)
-        if len(parts) == 1:
-            return float(parts[0][0]) / n, float(parts[0][1])
-        totals, m2s = np.array(parts).T
-        sizes = np.full(len(parts), BLOCK, dtype=np.float64)
-        sizes[-1] = n - BLOCK * (len(parts) - 1)
-        mean = _total(totals) / n
-        spread = totals / sizes - mean
-        return mean, _total(m2s) + float(np.dot(sizes * spread, spread))
+    with np.errstate(all="ignore"):  # NaN, inf, overflow: callers check m2
+        s1, s2 = blockwise(part, y)
+        if not math.isfinite(shift):
+            return shift, math.nan
+        mean = shift + s1 / n
+        if s1 * s1 / n > s2 / 2:  # the shift was far off: shift by the mean
+            shift = mean
+            s1, s2 = blockwise(
+                lambda block, scratch: _shifted_sums(block, scratch, shift, log), y
+            )
+            mean = shift + s1 / n
+    return mean, s2 - s1 * s1 / n
+
+
+def _shifted_sums(block, scratch, shift, log):
+    values = np.log(block, out=scratch) if log else block
+    deviations = np.subtract(values, shift, out=scratch)
+    return np.add.reduce(deviations), np.dot(deviations, deviations)

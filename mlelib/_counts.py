@@ -26,3 +26,8 @@ def sum_and_sum_of(
         return float(tally @ values), float(tally @ f(values))
     x = k.astype(np.float64)
     return float(x.sum()), float(f(x).sum())
+
+
+def sum_of(counts: Counts, f: Callable[[np.ndarray], np.ndarray]) -> float:
+    """sum(f(k)) for validated integers 0 <= k <= hi, through a tally as above."""
+    return sum_and_sum_of(counts, f)[1]

@@ -7,9 +7,11 @@ name the first offending value and its index.
 
 from __future__ import annotations
 
+import datetime
 import decimal
 import math
 import numbers
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple, NoReturn
 
@@ -25,6 +27,8 @@ def show(value) -> str:
     ``(1+2j)``."""
     if isinstance(value, (bool, np.bool_)):
         return repr(bool(value))
+    if isinstance(value, (np.timedelta64, np.datetime64)):  # numpy integers, too
+        return str(value)
     if isinstance(value, numbers.Integral):
         return str(int(value))
     if isinstance(value, (float, np.floating)):
@@ -43,18 +47,39 @@ def as_array(family: str, data) -> np.ndarray:
     """``data`` as a non-empty 1-D numpy array of bools, integers or floats (no copy
     when it already is one).
 
-    Raises DataError for ragged, multi-dimensional, empty or non-numeric data (strings,
-    objects that are not real numbers, complex numbers), naming the first offending
-    value and its index.
+    Generators, iterators, sets and dict views are materialised (indices in messages
+    count in iteration order); a mapping is refused. Masked arrays are handled by the
+    families (their unmasked values are fitted). Raises DataError for ragged,
+    multi-dimensional, empty or non-numeric data (strings, objects that are not real
+    numbers, complex numbers, dates and durations with how to convert them), naming the
+    first offending value and its index.
     """
-    try:
-        x = np.asarray(data)
-    except (ValueError, TypeError) as exc:  # ragged nested lists
+    if (
+        type(data) is np.ndarray
+        and data.ndim == 1
+        and data.size
+        and data.dtype.kind in "biuf"
+    ):  # the common case, fast
+        return data
+    if isinstance(data, Mapping):
         raise DataError(
-            f"{family}: data must be a one-dimensional sequence of numbers ({exc})"
-        ) from None
+            f"{family}: data must be a sequence of numbers, got a mapping "
+            f"({type(data).__name__}); pass its values, e.g. list(d.values())"
+        )
+    x = _asarray(family, data)
+    if x.ndim == 0 and x.dtype == object and isinstance(data, Iterable):
+        # a generator, iterator, set or dict view: numpy does not iterate these, so
+        # they are materialised (indices in messages count in iteration order)
+        data = list(data)
+        x = _asarray(family, data)
     if x.ndim != 1:
-        hint = " (a single number: wrap it in a list)" if x.ndim == 0 else ""
+        hint = ""
+        if x.ndim == 0:
+            hint = (
+                " (a string, not a sequence of numbers)"
+                if x.dtype.kind in "US"
+                else " (a single number: wrap it in a list)"
+            )
         raise DataError(
             f"{family}: data must be one-dimensional, got an array of shape "
             f"{x.shape}{hint}"
@@ -64,6 +89,15 @@ def as_array(family: str, data) -> np.ndarray:
     if x.dtype.kind not in "biuf":
         x = _numeric(family, data, x)
     return x
+
+
+def _asarray(family: str, data) -> np.ndarray:
+    try:
+        return np.asarray(data)
+    except (ValueError, TypeError) as exc:  # ragged nested lists
+        raise DataError(
+            f"{family}: data must be a one-dimensional sequence of numbers ({exc})"
+        ) from None
 
 
 def as_floats(family: str, data) -> np.ndarray:
@@ -78,21 +112,29 @@ def _numeric(family: str, data, x: np.ndarray) -> np.ndarray:
     raises."""
     kind = x.dtype.kind
     if kind == "O":
-        real = (numbers.Real, decimal.Decimal)
-        bad = [
-            i
-            for i, v in enumerate(x)
-            if not isinstance(v, real) and not isinstance(v, np.bool_)
-        ]
+        bad = [i for i, v in enumerate(x) if not _is_real(v)]
         if not bad:
             try:
                 return x.astype(np.float64)
             except (OverflowError, ValueError, TypeError) as exc:
-                raise DataError(
-                    f"{family}: data cannot be converted to float64 ({exc})"
-                ) from None
-        i = bad[0]
-        problem, value = "is not a number", x[i]
+                bad, problem = _unconvertible(x)
+                if not bad:  # pragma: no cover - numpy refused what float() accepts
+                    raise DataError(
+                        f"{family}: data cannot be converted ({exc})"
+                    ) from None
+                i, value = bad[0], x[bad[0]]
+        else:
+            i, value = bad[0], x[bad[0]]
+            problem = "is not a number" + (
+                DURATION_HINT if isinstance(value, DURATIONS) else ""
+            )
+    elif kind in "mM":
+        bad = range(x.size)
+        i, value = 0, x[0]
+        what = "a duration" if kind == "m" else "a date"
+        problem = f"is {what} (data of dtype {x.dtype}), not a number" + (
+            DURATION_HINT if kind == "m" else DATE_HINT
+        )
     elif kind == "c":
         nonreal = np.flatnonzero(x.imag != 0)
         bad = nonreal if nonreal.size else np.arange(x.size)
@@ -111,8 +153,44 @@ def _numeric(family: str, data, x: np.ndarray) -> np.ndarray:
         i, problem, value = 0, f"is not a number (data of dtype {x.dtype})", x[0]
     raise DataError(
         f"{family}: value {show(value)} at index {i} {problem}; allowed: real numbers"
-        + _how_many(len(bad))
+        + _how_many(len(bad)),
+        index=i,
     )
+
+
+DURATIONS = (datetime.timedelta, np.timedelta64)
+DURATION_HINT = (
+    "; convert durations to numbers first, e.g. x / np.timedelta64(1, 's') (numpy) "
+    "or series.dt.total_seconds() (pandas)"
+)
+DATE_HINT = (
+    "; convert dates to numbers first, e.g. durations since the first one: "
+    "(t - t.min()) / np.timedelta64(1, 's')"
+)
+
+
+def _is_real(v) -> bool:
+    """A real number numpy can convert (not a bool-like string, date or duration)."""
+    return isinstance(v, (numbers.Real, decimal.Decimal, np.bool_)) and not isinstance(
+        v, (np.timedelta64, np.datetime64)
+    )
+
+
+def _unconvertible(x: np.ndarray) -> tuple[list[int], str]:
+    """Indices of the real numbers in ``x`` that float64 cannot hold, and why."""
+    bad, why = [], ""
+    for i, v in enumerate(x):  # only after a vectorised conversion has failed
+        try:
+            float(v)
+        except (OverflowError, ValueError, TypeError) as exc:
+            if not bad:
+                why = (
+                    "is too large for float64"
+                    if isinstance(exc, OverflowError)
+                    else f"cannot be converted to float64 ({exc})"
+                )
+            bad.append(i)
+    return bad, why
 
 
 def _how_many(count: int) -> str:
@@ -216,7 +294,8 @@ class Support:
         problem = next(problem for problem, mask in masks if mask[i])
         raise DataError(
             f"{family}: value {show(x[i])} at index {i} {problem}; allowed: {self.text}"
-            + _how_many(bad.size)
+            + _how_many(bad.size),
+            index=i,
         )
 
 

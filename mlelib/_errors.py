@@ -1,10 +1,20 @@
 """The two exceptions mlelib raises for data it cannot fit (both are ``ValueError``)."""
 
+from __future__ import annotations
+
 
 class DataError(ValueError):
     """The data cannot be used: empty, not one-dimensional, non-numeric, NaN or
     infinite, outside the family's support, non-integer for a count family, or a known
-    parameter is missing or invalid."""
+    parameter is missing or invalid.
+
+    ``index`` is the position of the offending value in the data when one value is to
+    blame, else None.
+    """
+
+    def __init__(self, message: str, index: int | None = None):
+        super().__init__(message)
+        self.index = index
 
 
 class NoMaximumError(ValueError):

@@ -9,7 +9,7 @@ import numpy as np
 
 from ._data import Support, as_floats, show
 from ._errors import DataError
-from ._fit import Fit, wald
+from ._fit import Fit
 
 # Parameter spaces: name -> (test, description with {name} for the parameter).
 REAL = (lambda v: True, "{name} any finite real number")
@@ -55,18 +55,33 @@ class Family:
             f"support {self.support}>"
         )
 
+    intervals = None  # Wald; a family with other intervals sets its own function
+
     def fit(self, data, **known) -> Fit:
         """The maximum-likelihood fit of ``data`` (see the family's docstring)."""
+        if isinstance(data, np.ma.MaskedArray):
+            return unmasked(self.fit, data, known)
         if known:
             self._reject_unexpected(known, self.known, "fit")
         x, known = self.sample(data, **known)
         params, loglik, iterations = self.estimate(x, **known)
         se = self.standard_errors(params, x.size, **known)
-        return Fit(self.name, params, float(loglik), x.size, se, iterations, known)
+        return Fit(
+            self.name,
+            params,
+            float(loglik),
+            x.size,
+            se,
+            iterations,
+            known,
+            self.intervals,
+        )
 
     def loglik(self, data, **values) -> float:
         """The log-likelihood of ``data`` at the given parameters (and known
         parameters)."""
+        if isinstance(data, np.ma.MaskedArray):
+            return unmasked(self.loglik, data, values)
         self._reject_unexpected(values, self.params + self.known, "loglik")
         missing = [name for name in self.params if name not in values]
         if missing:
@@ -94,10 +109,6 @@ class Family:
                 )
         return checked, known
 
-    def ci(self, fit: Fit, level: float) -> dict:
-        """Wald intervals: estimate +- z se."""
-        return wald(fit, level)
-
     def _reject_unexpected(
         self, given: dict, allowed: tuple[str, ...], what: str
     ) -> None:
@@ -120,6 +131,25 @@ class CountFamily(Family):
 
     def sample(self, data):
         return self._support.counts(self.name, data), {}
+
+
+def unmasked(call, data: np.ma.MaskedArray, keywords: dict):
+    """``call`` on the unmasked values of a 1-D masked array (the mask is honoured).
+
+    A DataError about one value names its index in the masked array, not among the
+    unmasked values.
+    """
+    if data.ndim != 1:  # let the usual check explain the shape
+        return call(np.ma.getdata(data), **keywords)
+    kept = np.flatnonzero(~np.ma.getmaskarray(data))
+    try:
+        return call(data.compressed(), **keywords)
+    except DataError as error:
+        if error.index is None:
+            raise
+        i, original = error.index, int(kept[error.index])
+        message = str(error).replace(f"at index {i} ", f"at index {original} ", 1)
+        raise DataError(message, index=original) from None
 
 
 def real_number(family: str, name: str, value) -> float:

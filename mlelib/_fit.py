@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import decimal
 import html
 import numbers
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 from scipy.special import ndtri
@@ -34,19 +35,88 @@ _NO_KNOWN = FrozenDict()
 
 
 def read_only(values: np.ndarray) -> np.ndarray:
-    """A read-only copy of an array estimate (categorical p), so a Fit stays
-    immutable."""
-    values = values.copy()
-    values.flags.writeable = False
-    return values
+    """A read-only view of a private copy of an array estimate (categorical p).
+
+    The view does not own its data and its base is read-only too, so setting
+    ``flags.writeable = True`` on it is refused: a Fit stays immutable.
+    """
+    base = np.array(values, dtype=np.float64)  # a copy the caller cannot reach
+    base.flags.writeable = False
+    view = base.view()
+    view.flags.writeable = False
+    return view
+
+
+def _frozen(value):
+    """``value``, or a read-only view of it if it is an array one could write to."""
+    if not isinstance(value, np.ndarray):
+        return value
+    base = value.base
+    if (
+        value.flags.writeable
+        or not isinstance(base, np.ndarray)
+        or base.flags.writeable
+    ):
+        return read_only(value)
+    return value
+
+
+def _key(value):
+    """A hashable stand-in for a parameter value (arrays by their entries)."""
+    return tuple(value.tolist()) if isinstance(value, np.ndarray) else value
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return np.shape(a) == np.shape(b) and bool(np.all(np.equal(a, b)))
+    return a == b
+
+
+def _rebuild(family, params, loglik, n, se, iterations, known, intervals) -> Fit:
+    """A Fit from its pickled fields, arrays made read-only again."""
+    params = {name: _frozen(value) for name, value in params.items()}
+    se = {name: _frozen(value) for name, value in se.items()}
+    return Fit(family, params, loglik, n, se, iterations, known, intervals)
+
+
+def wald(fit: Fit, z: float) -> dict:
+    """Wald intervals estimate -+ z se (``z`` the standard normal quantile)."""
+    return {
+        name: (value - z * fit.se[name], value + z * fit.se[name])
+        for name, value in fit.params.items()
+    }
+
+
+def non_coverage(family: str, level) -> float:
+    """alpha = 1 - level as a float, for any real ``level`` strictly between 0 and 1.
+
+    ``level`` may be a float, ``Fraction``, ``Decimal``, numpy scalar or 0-d array.
+    1 - level is formed in the level's own arithmetic before rounding, so a level such
+    as ``Decimal("0.999999999999999999")`` keeps its tail (rounding the level to float
+    first would make it 1).
+    """
+    value = level
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    real = isinstance(value, (numbers.Real, decimal.Decimal)) and not isinstance(
+        value, (bool, np.bool_)
+    )
+    if not real or not 0 < value < 1:
+        raise ValueError(
+            f"{family}: level must be a number strictly between 0 and 1 (a real "
+            f"number, Fraction or Decimal), got {level!r}"
+        )
+    if isinstance(value, np.floating):
+        value = float(value)  # 1 - level is exact in float64 for level >= 0.5
+    return float(1 - value)
 
 
 class Fit:
     """A maximum-likelihood fit, immutable (statsmodels' results objects in miniature).
 
     :family: the family's name, e.g. ``"weibull"``
-    :params: ``{name: estimate}``, plain floats (categorical: ``p`` is a read-only numpy
-        array)
+    :params: ``{name: estimate}``, plain floats (categorical: ``p`` is a read-only
+        numpy array)
     :loglik: the maximised log-likelihood
     :n: the number of observations
     :se: ``{name: standard error}`` from the Fisher information at the estimate (each
@@ -54,6 +124,9 @@ class Fit:
         sampling distribution)
     :iterations: Newton steps taken (0 for closed forms)
     :known: the known (fixed) parameters used, e.g. ``{"trials": 10}``
+
+    Two fits are equal (``==``) when every field is equal; a Fit is hashable. Pickled
+    and copied fits are equal to the original and just as read-only.
     """
 
     def __init__(
@@ -65,18 +138,22 @@ class Fit:
         se: Mapping,
         iterations: int = 0,
         known: Mapping | None = None,
+        intervals: Callable | None = None,
     ):
-        # the families pass plain floats (arrays made read_only); this runs on every
-        # fit, so it writes the instance dict directly instead of converting or calling
-        # object.__setattr__
+        # the families pass plain floats; this runs on every fit, so it writes the
+        # instance dict directly instead of calling object.__setattr__
         fields = self.__dict__
         fields["family"] = family
-        fields["params"] = FrozenDict(params)
+        fields["params"] = FrozenDict(params)  # arrays come frozen (read_only)
         fields["loglik"] = loglik
         fields["n"] = n
         fields["se"] = FrozenDict(se)
         fields["iterations"] = iterations
         fields["known"] = FrozenDict(known) if known else _NO_KNOWN
+        # the family's interval function travels with the fit (no import of the
+        # dispatcher): ``intervals(fit, alpha, z)`` with alpha = 1 - level and z the
+        # normal quantile of 1 - alpha / 2; None means Wald
+        fields["_intervals"] = intervals
 
     def __setattr__(self, name, value):
         raise AttributeError(f"a Fit is immutable: cannot set {name}")
@@ -84,7 +161,7 @@ class Fit:
     __delattr__ = __setattr__
 
     def __reduce__(self):
-        return Fit, (
+        return _rebuild, (
             self.family,
             dict(self.params),
             self.loglik,
@@ -92,19 +169,56 @@ class Fit:
             dict(self.se),
             self.iterations,
             dict(self.known),
+            self._intervals,
+        )
+
+    def _fields(self) -> tuple:
+        return (
+            self.family,
+            self.loglik,
+            self.n,
+            self.iterations,
+            tuple(self.params),
+            tuple(sorted(self.known.items())),
+        )
+
+    def __eq__(self, other):
+        if not isinstance(other, Fit):
+            return NotImplemented
+        return (
+            self._fields() == other._fields()
+            and self.params.keys() == other.params.keys()
+            and all(_same(v, other.params[k]) for k, v in self.params.items())
+            and self.se.keys() == other.se.keys()
+            and all(_same(v, other.se[k]) for k, v in self.se.items())
+        )
+
+    def __hash__(self):
+        return hash(
+            (
+                self._fields(),
+                tuple(_key(v) for v in self.params.values()),
+                tuple(_key(v) for v in self.se.values()),
+            )
         )
 
     def ci(self, level: float = 0.95) -> dict:
-        """Confidence intervals {name: (lo, hi)} at ``level``: Wald (estimate +- z se)
-        unless the family says otherwise (uniform: exact)."""
-        if not (isinstance(level, numbers.Real) and 0 < level < 1):
-            raise ValueError(
-                f"{self.family}: level must be a number strictly between 0 and 1, "
-                f"got {level!r}"
-            )
-        from ._api import FAMILIES
+        """Confidence intervals ``{name: (lo, hi)}`` at ``level``.
 
-        return FAMILIES[self.family].ci(self, float(level))
+        :level: any real number strictly between 0 and 1 (``Fraction``, ``Decimal``
+            and numpy scalars included); z = -ndtri((1 - level) / 2)
+        :returns: Wald intervals estimate -+ z se unless the family says otherwise
+            (uniform: exact). A Wald interval is the textbook one: it is not clipped to
+            the parameter space, so near a boundary it can leave it (bernoulli 9 of 10
+            gives an upper bound above 1, exponential a negative lower bound) or be
+            degenerate (se = 0 at p = 0 or 1). A bound beyond the float64 range is
+            +-inf.
+        """
+        alpha = non_coverage(self.family, level)
+        z = float(-ndtri(alpha / 2))  # not ndtri(0.5 + level / 2): it rounds to 1
+        if self._intervals is None:
+            return wald(self, z)
+        return self._intervals(self, alpha, z)
 
     def _title(self) -> str:
         known = "".join(f", {name}={value}" for name, value in self.known.items())
@@ -148,13 +262,3 @@ class Fit:
             "<thead><tr><th>param</th><th>estimate</th><th>se</th></tr></thead>"
             f"<tbody>{body}</tbody></table>"
         )
-
-
-def wald(fit: Fit, level: float) -> dict:
-    """Wald intervals estimate +- z se with z the standard normal (1 + level)/2
-    quantile."""
-    z = float(ndtri(0.5 + level / 2))
-    return {
-        name: (value - z * fit.se[name], value + z * fit.se[name])
-        for name, value in fit.params.items()
-    }

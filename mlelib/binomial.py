@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from scipy.special import betaln, xlog1py, xlogy
 
-from ._counts import sum_and_sum_of
+from ._counts import sum_and_sum_of, sum_of
 from ._data import Support
 from ._errors import DataError
 from ._family import PROBABILITY, Family, positive_integer
+from ._precise import binomial_log_pmf
+
+# up to this many trials the direct sum is exact to ~1e-13
+EXACT_UP_TO = 1000
 
 
 def binary_loglik(successes: float, failures: float, p: float) -> float:
@@ -33,6 +38,8 @@ class Binomial(Family):
         trials: boundary maxima)
     :se: expected information n trials / (p (1 - p)):
         se(p) = sqrt(p (1 - p) / (n trials)); 0 at p = 0 or 1
+    :loglik: above 1000 trials, Loader's saddle-point form (as R's dbinom): the
+        textbook sum cancels at huge trials
     :raises: DataError: ``trials`` missing or not a positive integer; a value that is
         not an integer in 0..trials, NaN, inf, empty or non-numeric data
     """
@@ -65,6 +72,11 @@ class Binomial(Family):
         return counts.size, successes, log_coefficients
 
     def estimate(self, counts, trials):
+        n = counts.size
+        if trials > EXACT_UP_TO:
+            successes = float(counts.values.sum(dtype=np.float64))
+            p = successes / (n * trials)
+            return {"p": p}, self.log_density_sum(counts, p, trials), 0
         n, successes, log_coefficients = self._stats(counts, trials)
         p = successes / (n * trials)
         return (
@@ -74,6 +86,13 @@ class Binomial(Family):
         )
 
     def log_density_sum(self, counts, p, trials):
+        if trials > EXACT_UP_TO:
+            # log C(N, x) + x log p + (N - x) log(1 - p) cancels at huge N: Loader's
+            # form; at p = 0 or 1 every x must be 0 or N (probability 1 each)
+            if 0 < p < 1:
+                return sum_of(counts, lambda v: binomial_log_pmf(v, trials, p))
+            edge = 0 if p == 0 else trials
+            return 0.0 if (counts.values == edge).all() else -math.inf
         n, successes, log_coefficients = self._stats(counts, trials)
         return log_coefficients + binary_loglik(successes, n * trials - successes, p)
 

@@ -6,8 +6,12 @@ import numpy as np
 from scipy.special import xlogy
 
 from ._data import Support
+from ._errors import DataError
 from ._family import Family, positive_integer
 from ._fit import read_only
+
+# categories beyond 4 n + this are refused (see Categorical._check_size)
+MAX_EXTRA_CATEGORIES = 1 << 16
 
 
 class Categorical(Family):
@@ -23,7 +27,8 @@ class Categorical(Family):
     :known: categories K, a positive integer; by default the largest label + 1 (in
         ``loglik``: len(p))
     :raises: DataError: a negative or non-integer label, a label >= categories, NaN,
-        inf, empty or non-numeric data, categories not a positive integer
+        inf, empty or non-numeric data, categories not a positive integer, or more than
+        4 n + 65536 categories (p would be mostly zeros: relabel the data)
     """
 
     name = "categorical"
@@ -35,6 +40,7 @@ class Categorical(Family):
     def sample(self, data, categories=None):
         labels = self._labels.counts(self.name, data)
         if categories is None:
+            self._check_size(labels, labels.max + 1)
             return labels, {"categories": labels.max + 1}
         categories = positive_integer(self.name, "categories", categories)
         if labels.max >= categories:
@@ -42,7 +48,34 @@ class Categorical(Family):
             Support(text, integer=True, low=0, high=categories - 1).reject(
                 self.name, labels.values
             )
+        self._check_size(labels, categories, given=True)
         return labels, {"categories": categories}
+
+    def _check_size(self, labels, categories: int, given: bool = False) -> None:
+        """DataError when p would need far more entries than there are observations.
+
+        p, its standard errors and the tally each hold ``categories`` numbers: beyond
+        4 n + MAX_EXTRA_CATEGORIES they would be mostly zeros, and memory in proportion
+        to the largest label (a label of 10**12 asks for 8 TB).
+        """
+        n = labels.size
+        limit = 4 * n + MAX_EXTRA_CATEGORIES
+        if categories <= limit:
+            return
+        if given:
+            raise DataError(
+                f"categorical: categories={categories} is far more than the {n} "
+                f"observations (at most 4 n + {MAX_EXTRA_CATEGORIES} = {limit}): p "
+                f"would need {categories} entries; pass fewer categories"
+            )
+        i = int(np.argmax(labels.values))
+        raise DataError(
+            f"categorical: label {labels.max} at index {i} would need {categories} "
+            f"categories for {n} observations (at most 4 n + {MAX_EXTRA_CATEGORIES} = "
+            f"{limit}); relabel the data 0..K-1 first, e.g. "
+            "np.unique(labels, return_inverse=True)",
+            index=i,
+        )
 
     def check_params(self, params, known):
         p = np.asarray(params["p"])

@@ -6,10 +6,11 @@ import math
 
 import numpy as np
 
-from ._blocks import reductions
+from ._blocks import reductions, scaled_mean
 from ._data import Support
 from ._errors import DataError, NoMaximumError
 from ._family import POSITIVE, Family
+from ._precise import TINY
 
 
 class Exponential(Family):
@@ -21,7 +22,7 @@ class Exponential(Family):
     :raises: DataError: a negative value, NaN, inf, empty or non-numeric data;
         NoMaximumError: every value is 0 (the likelihood grows without bound as
         rate -> inf); DataError also when the values are so small (subnormal) that the
-        rate overflows
+        rate overflows, or so large that it is below the normal float64 range
     """
 
     name = "exponential"
@@ -31,10 +32,13 @@ class Exponential(Family):
     _support = Support(support, low=0.0)
 
     def _total(self, x):
+        """sum(x), or inf for finite data whose sum overflows float64."""
         total, smallest = reductions(x, np.add, np.minimum)
-        self._support.check_range(
-            self.name, x, smallest, total
-        )  # a finite sum proves every x finite
+        if total == math.inf and smallest >= 0:  # an inf value, or an overflow
+            self._support.check_range(self.name, x, smallest, float(np.max(x)))
+            return math.inf
+        # a finite sum proves every x finite
+        self._support.check_range(self.name, x, smallest, total)
         return float(total)
 
     def estimate(self, x):
@@ -44,16 +48,25 @@ class Exponential(Family):
                 f"exponential: all {n} values are 0; the likelihood grows without "
                 "bound as rate -> inf, so it has no maximum"
             )
-        rate = n / total
+        rate = n / total if total < math.inf else 1 / scaled_mean(x)
         if rate == math.inf:
             raise DataError(
                 "exponential: the values are too small for float64 (rate = n / sum(x) "
                 f"= {n} / {total!r} overflows); multiply the data by a constant"
             )
+        if rate < TINY:
+            raise DataError(
+                f"exponential: the values are too large for float64 (the MLE rate = "
+                f"{rate!r} is below the normal float64 range); divide the data by a "
+                "constant"
+            )
         return {"rate": rate}, n * (math.log(rate) - 1), 0
 
     def log_density_sum(self, x, rate):
-        return x.size * math.log(rate) - rate * self._total(x)
+        total = self._total(x)
+        if total == math.inf:
+            return x.size * (math.log(rate) - rate * scaled_mean(x))
+        return x.size * math.log(rate) - rate * total
 
     def standard_errors(self, params, n):
         return {"rate": params["rate"] / math.sqrt(n)}

@@ -7,29 +7,56 @@ import math
 import numpy as np
 from scipy.special import digamma, gammaln, zeta
 
-from ._blocks import blockwise, sum_and_log_sum
+from ._blocks import blockwise, scaled_mean, sum_and_log_sum
 from ._data import POSITIVE_REALS
+from ._errors import DataError
 from ._family import POSITIVE, Family
 from ._newton import solve
+from ._precise import (
+    HUGE,
+    STIRLING_FROM,
+    TINY,
+    a_log_a_minus_a_minus_lgamma,
+    d_minus_log1p,
+    log_ratio,
+)
 from .normal import no_spread
 
+# s = log(mean x) - mean(log x) from the two sums is exact to about
+# 16 eps (1 + |log mean x|); below SPREAD_CHECK times that scale it is recomputed
+# without cancellation (a shape above ~100 for data near 1, data nearly equal)
+SPREAD_CHECK = 2.0**-8
 
-def _log_spread(x: np.ndarray, total: float, log_total: float) -> float:
-    """s = log(mean x) - mean(log x) >= 0 (Jensen), recomputed as -mean(log(x / mean x))
-    when the direct difference rounds to 0 or below (nearly equal data)."""
+
+def log_spread(x: np.ndarray, mean: float) -> float:
+    """s = log(mean x) - mean(log x) without cancellation, for nearly equal data.
+
+    With c = mean (as rounded) and d = x / c - 1: s = mean(d - log1p(d)) - (e -
+    log1p(e)), e = mean(d) (zero but for the rounding of c). Every term d - log1p(d)
+    is >= 0 and is computed to a few ulps (see _precise), so s is exact to a few ulps
+    even when it is 1e-33.
+    """
+
+    def part(block, scratch):
+        d = np.subtract(block, mean, out=scratch)
+        return np.add.reduce(d), np.add.reduce(spread_terms(block, mean))
+
+    deviation_sum, spread_sum = blockwise(part, x)
     n = x.size
-    s = math.log(total / n) - log_total / n
-    if s <= 0:
-        s = (
-            -blockwise(
-                lambda block, scratch: (
-                    np.add.reduce(np.log(np.divide(block, total / n, out=scratch))),
-                ),
-                x,
-            )[0]
-            / n
-        )
-    return s
+    e = deviation_sum / mean / n
+    tail = float(d_minus_log1p(np.array([e]))[0])
+    return spread_sum / n - tail
+
+
+def spread_terms(x: np.ndarray, c: float) -> np.ndarray:
+    """x / c - 1 - log(x / c) >= 0 elementwise, to a few ulps (no cancellation)."""
+    with np.errstate(all="ignore"):
+        d = (x - c) / c
+        terms = d - log_ratio(x, c)
+        near = np.abs(d) < 0.1
+        if near.any():
+            terms[near] = d_minus_log1p(d[near])
+    return terms
 
 
 # log a - digamma(a) = 1/(2a) + sum_k B_2k / (2k a^2k) (Bernoulli numbers B_2k): for
@@ -61,13 +88,15 @@ class Gamma(Family):
     :estimator: a solves the profile equation
         log a - digamma(a) = log(mean x) - mean(log x) (Newton on
         1 / (log a - digamma(a)), which is nearly linear in a, from Minka's
-        approximation; bracket-safeguarded), then theta = mean(x) / a
+        approximation; bracket-safeguarded), then theta = mean(x) / a. For nearly
+        equal data the right side is taken as mean(d - log1p(d)), d = x / mean(x) - 1
+        (no cancellation), and the log-likelihood uses Stirling's series at large a
     :se: expected information n [[trigamma(a), 1/theta], [1/theta, a/theta^2]] inverted:
         se(a) = sqrt(a / (n (a trigamma(a) - 1))),
         se(theta) = theta sqrt(trigamma(a) / (n (a trigamma(a) - 1)))
-    :raises: DataError: a value <= 0, NaN, inf, empty or non-numeric data;
-        NoMaximumError: all values equal (the likelihood grows without bound as
-        a -> inf)
+    :raises: DataError: a value <= 0, NaN, inf, empty or non-numeric data, or a scale
+        outside the normal float64 range; NoMaximumError: all values equal (the
+        likelihood grows without bound as a -> inf)
     """
 
     name = "gamma"
@@ -77,40 +106,65 @@ class Gamma(Family):
     _support = POSITIVE_REALS
 
     def _sums(self, x):
+        """(sum x, mean x, sum log x); an overflowing sum (inf) has its mean scaled."""
         total, log_total = sum_and_log_sum(x)
-        if not (math.isfinite(log_total) and math.isfinite(total)):
+        if not math.isfinite(log_total):  # a value <= 0, NaN or inf
             self._support.reject(self.name, x)
-        return total, log_total
+        if not math.isfinite(total):  # finite values whose sum overflows
+            return total, scaled_mean(x), log_total
+        return total, total / x.size, log_total
 
     def estimate(self, x):
         n = x.size
-        total, log_total = self._sums(x)
-        s = _log_spread(x, total, log_total)
-        if s <= 0:
+        _, mean, log_total = self._sums(x)
+        log_mean = math.log(mean)
+        s = log_mean - log_total / n
+        if s < SPREAD_CHECK * (1 + abs(log_mean)):
+            if x.min() == x.max():
+                raise no_spread(self.name, x, "1/shape")
+            s = log_spread(x, mean)
+        if not s > 0:  # pragma: no cover - log_spread is > 0 for unequal values
             raise no_spread(self.name, x, "1/shape")
-        start = (3 - s + math.sqrt((s - 3) ** 2 + 24 * s)) / (
-            12 * s
-        )  # Minka (2002), within ~1.5%
+        # Minka (2002), within ~1.5%
+        start = (3 - s + math.sqrt((s - 3) ** 2 + 24 * s)) / (12 * s)
 
         def score(a):
             gap, gap_slope = log_minus_digamma(a)  # decreasing from inf to 0
             return 1 / gap - 1 / s, -gap_slope / (gap * gap), None
 
         shape, steps, _, _ = solve(score, start)
-        loglik = (
-            n * (shape * math.log(shape) - shape - float(gammaln(shape)) - shape * s)
-            - log_total
-        )
-        return {"shape": shape, "scale": total / n / shape}, loglik, steps
+        scale = mean / shape
+        if not TINY <= scale <= HUGE:
+            raise DataError(
+                f"gamma: the MLE scale = mean(x) / shape = {mean!r} / {shape!r} is "
+                "outside the float64 range; "
+                + ("divide" if scale > 1 else "multiply")
+                + " the data by a constant"
+            )
+        # a log a - a - lgamma(a) by Stirling's series at large a (it cancels there)
+        loglik = n * (a_log_a_minus_a_minus_lgamma(shape) - shape * s) - log_total
+        return {"shape": shape, "scale": scale}, loglik, steps
 
     def log_density_sum(self, x, shape, scale):
-        total, log_total = self._sums(x)
+        total, mean, log_total = self._sums(x)
         n = x.size
-        return (
-            (shape - 1) * log_total
-            - total / scale
-            - n * (float(gammaln(shape)) + shape * math.log(scale))
-        )
+        if shape < STIRLING_FROM:
+            return (
+                (shape - 1) * log_total
+                - (total if math.isfinite(total) else mean * n) / scale
+                - n * (float(gammaln(shape)) + shape * math.log(scale))
+            )
+        # (a - 1) log x - x / theta - lgamma a - a log theta
+        #   = a log a - a - lgamma(a) - a (d - log1p(d)) - log x
+        # with d = x / (a theta) - 1: the large terms a log(x / theta) and x / theta
+        # cancel in closed form
+        center = shape * scale
+        if not center <= HUGE:
+            return -math.inf
+        spread = blockwise(
+            lambda block, scratch: (np.add.reduce(spread_terms(block, center)),), x
+        )[0]
+        return n * a_log_a_minus_a_minus_lgamma(shape) - shape * spread - log_total
 
     def standard_errors(self, params, n):
         shape, scale = params["shape"], params["scale"]

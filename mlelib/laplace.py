@@ -6,9 +6,11 @@ import math
 
 import numpy as np
 
-from ._blocks import sum_abs_dev
+from ._blocks import reductions, sum_abs_dev
 from ._data import REALS
+from ._errors import DataError
 from ._family import POSITIVE, REAL, Family
+from ._precise import HUGE, TINY
 from .normal import no_spread
 
 SELECT_FROM = (
@@ -69,8 +71,9 @@ class Laplace(Family):
         density is not differentiable at mu, but the score abs(x - mu) is, almost
         surely, and the Fisher information exists (E[score^2] = 1/b^2); the median is
         asymptotically normal with exactly this variance b^2 / n.
-    :raises: DataError: NaN, inf, empty or non-numeric data; NoMaximumError: all values
-        equal (b = 0: the likelihood grows without bound as b -> 0)
+    :raises: DataError: NaN, inf, empty or non-numeric data, or a b outside the normal
+        float64 range; NoMaximumError: all values equal (b = 0: the likelihood grows
+        without bound as b -> 0)
     """
 
     name = "laplace"
@@ -79,24 +82,45 @@ class Laplace(Family):
     domains = {"mu": REAL, "b": POSITIVE}
     _support = REALS
 
-    def _sum_abs_dev(self, x, mu):
+    def _mean_abs_dev(self, x, mu):
+        """mean(abs(x - mu)); data far apart for float64 are taken again scaled."""
         total = sum_abs_dev(x, mu)
-        if not math.isfinite(total):
-            self._support.reject(self.name, x)
-        return total
+        if math.isfinite(total):
+            return total / x.size
+        lo, hi = reductions(x, np.minimum, np.maximum)
+        self._support.check_range(self.name, x, lo, hi)  # names a NaN or inf
+        # finite values whose deviations overflow: scale by 2^-e (exact)
+        exponent = math.frexp(max(abs(lo), abs(hi), abs(mu)))[1]
+        scaled = sum_abs_dev(np.ldexp(x, -exponent), math.ldexp(mu, -exponent))
+        return math.ldexp(scaled / x.size, exponent)  # inf when beyond float64
 
     def estimate(self, x):
         n = x.size
         mu = median(x)
-        total = self._sum_abs_dev(x, mu)
-        if total == 0:
+        b = self._mean_abs_dev(x, mu)
+        if b == 0:
             raise no_spread(self.name, x, "b")
-        b = total / n
-        return {"mu": mu, "b": b}, -n * (math.log(2 * b) + 1), 0
+        if not TINY <= b <= HUGE:
+            raise DataError(
+                f"laplace: the MLE b = mean(abs(x - median)) = {b!r} is outside the "
+                "normal float64 range; "
+                + ("divide" if b > 1 else "multiply")
+                + " the data by a constant"
+            )
+        return {"mu": mu, "b": b}, -n * (_log_two(b) + 1), 0
 
     def log_density_sum(self, x, mu, b):
-        return -x.size * math.log(2 * b) - self._sum_abs_dev(x, mu) / b
+        n = x.size
+        total = sum_abs_dev(x, mu)
+        if math.isfinite(total):
+            return -n * _log_two(b) - total / b
+        return -n * _log_two(b) - n * (self._mean_abs_dev(x, mu) / b)  # -inf beyond
 
     def standard_errors(self, params, n):
         se = params["b"] / math.sqrt(n)
         return {"mu": se, "b": se}
+
+
+def _log_two(b: float) -> float:
+    """log(2 b), also when 2 b overflows."""
+    return math.log(2 * b) if b <= HUGE / 2 else math.log(2) + math.log(b)

@@ -6,10 +6,15 @@ import math
 
 import numpy as np
 
-from ._blocks import blockwise
+from ._blocks import blockwise, mean_and_m2
 from ._data import POSITIVE_REALS
 from ._family import POSITIVE, REAL, Family
-from .normal import LOG_2PI, gaussian_fit, normal_se
+from ._precise import log_ratio
+from .normal import LOG_2PI, no_spread, normal_loglik, normal_se
+
+# a standard deviation of log x below TIGHT (1 + |mean log x|) is recomputed from
+# log(x / c): the rounding of log x would otherwise cost more than 1e-12 of sigma2
+TIGHT = 2.0**-10
 
 
 class Lognormal(Family):
@@ -22,7 +27,8 @@ class Lognormal(Family):
     :se: expected information, as for the normal: se(mu) = sqrt(sigma2 / n),
         se(sigma2) = sigma2 sqrt(2 / n)
     :raises: DataError: a value <= 0, NaN, inf, empty or non-numeric data;
-        NoMaximumError: all values equal (sigma2 = 0)
+        NoMaximumError: all values equal (sigma2 = 0). Nearly equal data: log x is
+        taken as log(x / c) without cancellation, so sigma2 keeps its digits
     """
 
     name = "lognormal"
@@ -32,14 +38,22 @@ class Lognormal(Family):
     _support = POSITIVE_REALS
 
     def estimate(self, x):
-        # x <= 0, NaN or inf make the statistics of log x non-finite: gaussian_fit names
-        # the value
-        params, loglik, _ = gaussian_fit(self.name, self._support, x, log=True)
-        return (
-            params,
-            loglik - x.size * params["mu"],
-            0,
-        )  # the Jacobian: sum(log x) = n mu
+        n = x.size
+        mu, sum_sq = mean_and_m2(x, log=True)
+        if not math.isfinite(sum_sq):  # x <= 0, NaN or inf: name the value
+            self._support.reject(self.name, x)
+        if sum_sq < n * (TIGHT * (1 + abs(mu))) ** 2:
+            # log x is rounded to eps |log x|, a large share of a small spread:
+            # take log(x / c) without cancellation instead
+            if x.min() == x.max():
+                raise no_spread(self.name, x, "sigma2", "log values")
+            center = math.exp(mu)
+            shift, sum_sq = mean_and_m2(log_ratio(x, center))
+            mu = math.log(center) + shift
+        sigma2 = sum_sq / n
+        # the Jacobian: sum(log x) = n mu
+        loglik = normal_loglik(n, sigma2, sum_sq) - n * mu
+        return {"mu": mu, "sigma2": sigma2}, loglik, 0
 
     def log_density_sum(self, x, mu, sigma2):
         def part(block, scratch):

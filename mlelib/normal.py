@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import math
 
-from ._blocks import mean_and_m2, sum_sq_dev
+import numpy as np
+
+from ._blocks import mean_and_m2, reductions, sum_sq_dev
 from ._data import REALS, Support
-from ._errors import NoMaximumError
+from ._errors import DataError, NoMaximumError
 from ._family import POSITIVE, REAL, Family
+from ._precise import HUGE, TINY
 
 LOG_2PI = math.log(2 * math.pi)
 
@@ -30,22 +33,61 @@ def normal_loglik(n: int, sigma2: float, sum_sq: float) -> float:
     return -0.5 * n * (LOG_2PI + math.log(sigma2)) - sum_sq / (2 * sigma2)
 
 
+# sums of squares below this may hold squares that lost bits in the subnormal range
+SMALL_M2 = 2.0**-900
+
+
 def gaussian_fit(
     family: str, support: Support, x, log: bool = False
 ) -> tuple[dict, float, int]:
     """The normal MLE of x, or of log x when ``log`` (the lognormal): ({mu, sigma2},
     loglik of that, 0).
 
-    Non-finite statistics mean a bad value in x, which ``support`` names.
+    Non-finite statistics mean a bad value in x, which ``support`` names; a sum that
+    overflows or squares that underflow are taken again on data scaled by a power of 2.
     """
     n = x.size
     mu, sum_sq = mean_and_m2(x, log)
-    if not math.isfinite(sum_sq):
-        support.reject(family, x)
-    if sum_sq == 0:
-        raise no_spread(family, x, "sigma2", "log values" if log else "values")
+    if not SMALL_M2 <= sum_sq <= HUGE:
+        if not math.isfinite(sum_sq):
+            lo, hi = reductions(x, np.minimum, np.maximum)
+            support.check_range(family, x, lo, hi)  # NaN, inf, outside the support
+        if x.min() == x.max():
+            raise no_spread(family, x, "sigma2", "log values" if log else "values")
+        mu, sigma2 = _scaled_moments(family, np.log(x) if log else x)
+        return (
+            {"mu": mu, "sigma2": sigma2},
+            -0.5 * n * (LOG_2PI + math.log(sigma2) + 1),
+            0,
+        )
     sigma2 = sum_sq / n
     return {"mu": mu, "sigma2": sigma2}, normal_loglik(n, sigma2, sum_sq), 0
+
+
+def _scaled_moments(family: str, y: np.ndarray) -> tuple[float, float]:
+    """(mean, variance) of finite values at the ends of the float64 range.
+
+    y is scaled by 2^-e so its largest magnitude is in [1/2, 1) (exact but for values
+    below 2^-1022 of it); a variance outside the normal float64 range is a DataError.
+    """
+    exponent = math.frexp(float(np.max(np.abs(y))))[1]
+    mean, m2 = mean_and_m2(np.ldexp(y, -exponent))
+    try:
+        sigma2 = math.ldexp(m2 / y.size, 2 * exponent)
+    except OverflowError:
+        sigma2 = math.inf
+    if sigma2 > HUGE:
+        raise DataError(
+            f"{family}: the MLE sigma2 = {m2 / y.size!r} * 2**{2 * exponent} exceeds "
+            "the float64 range; divide the data by a constant"
+        )
+    if sigma2 < TINY:
+        raise DataError(
+            f"{family}: the MLE sigma2 = {sigma2!r} is below the normal float64 range "
+            f"(smallest {TINY!r}) and would lose precision; multiply the data by a "
+            "constant"
+        )
+    return math.ldexp(mean, exponent), sigma2
 
 
 def normal_se(params: dict, n: int) -> dict:
@@ -63,8 +105,12 @@ class Normal(Family):
     :estimator: mu = mean(x),  sigma2 = mean((x - mu)^2)   (divides by N, not N - 1)
     :se: expected information n diag(1/sigma2, 1/(2 sigma2^2)):
         se(mu) = sqrt(sigma2 / n),  se(sigma2) = sigma2 sqrt(2 / n)
-    :raises: DataError: NaN, inf, empty or non-numeric data; NoMaximumError: all values
-        equal
+    :accuracy: one pass of sums shifted by a first estimate of the mean, so an offset
+        shared by the data (1e12 + N(0, 1)) costs no digits; data at the ends of the
+        float64 range are taken again scaled by a power of 2
+    :raises: DataError: NaN, inf, empty or non-numeric data, or a sigma2 outside the
+        normal float64 range (say which way to rescale the data); NoMaximumError: all
+        values equal
     """
 
     name = "normal"
@@ -79,7 +125,9 @@ class Normal(Family):
     def log_density_sum(self, x, mu, sigma2):
         sum_sq = sum_sq_dev(x, mu)
         if not math.isfinite(sum_sq):
-            self._support.reject(self.name, x)
+            lo, hi = reductions(x, np.minimum, np.maximum)
+            self._support.check_range(self.name, x, lo, hi)  # names a NaN or inf
+            return -math.inf  # finite data far from mu: the density underflows
         return normal_loglik(x.size, sigma2, sum_sq)
 
     def standard_errors(self, params, n):

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from scipy.special import gammaln, xlogy
 
-from ._counts import sum_and_sum_of
+from ._counts import sum_and_sum_of, sum_of
 from ._data import Support
 from ._family import NONNEGATIVE, CountFamily
+from ._precise import poisson_log_pmf
+
+# up to this count the direct sum x log lam - lam - log x! is exact to ~1e-13
+EXACT_UP_TO = 1000
 
 
 def log_factorial(v):
@@ -21,6 +26,8 @@ class Poisson(CountFamily):
     :model: log f(x | lam) = x log lam - lam - log x!,  x in 0, 1, 2, ...
     :estimator: lam = mean(x)   (0 when every x is 0: a boundary maximum)
     :se: expected information n / lam: se(lam) = sqrt(lam / n); 0 at lam = 0
+    :loglik: above counts of 1000, Loader's saddle-point form (as R's dpois): the
+        textbook sum cancels at huge counts
     :raises: DataError: a negative or non-integer value, NaN, inf, empty or non-numeric
         data
     """
@@ -32,10 +39,16 @@ class Poisson(CountFamily):
     _support = Support(support, integer=True, low=0)
 
     def log_density_sum(self, counts, lam, stats=None):
+        if counts.max > EXACT_UP_TO and lam > 0:
+            # x log lam - lam - log x! cancels at huge counts: Loader's form
+            return sum_of(counts, lambda v: poisson_log_pmf(v, lam))
         total, log_factorials = stats or sum_and_sum_of(counts, log_factorial)
         return float(xlogy(total, lam)) - counts.size * lam - log_factorials
 
     def estimate(self, counts):
+        if counts.max > EXACT_UP_TO:
+            lam = float(counts.values.sum(dtype=np.float64)) / counts.size
+            return {"lam": lam}, self.log_density_sum(counts, lam), 0
         stats = sum_and_sum_of(counts, log_factorial)
         lam = stats[0] / counts.size
         return {"lam": lam}, self.log_density_sum(counts, lam, stats), 0

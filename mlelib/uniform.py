@@ -26,6 +26,8 @@ class Uniform(Family):
         P((high - max) / R > t) = (1 + t)^-(n - 1), so [max, max + t R] with
         t = alpha^(-1 / (n - 1)) - 1 covers high with probability exactly 1 - alpha
         (and [min - t R, min] covers low)
+    :range: a range high - low beyond float64 is handled through its half; an interval
+        bound beyond float64 is +-inf
     :raises: DataError: NaN, inf, empty or non-numeric data; NoMaximumError: all values
         equal (high - low -> 0 sends the likelihood to infinity)
     """
@@ -38,16 +40,15 @@ class Uniform(Family):
 
     def _range(self, x):
         low, high = map(float, reductions(x, np.minimum, np.maximum))
-        width = high - low
-        if not math.isfinite(width):  # NaN or inf in x (or a range beyond float64)
+        if not (math.isfinite(low) and math.isfinite(high)):  # NaN or inf in x
             self._support.reject(self.name, x)
-        return low, high, width
+        return low, high
 
     def estimate(self, x):
-        low, high, width = self._range(x)
-        if width == 0:
+        low, high = self._range(x)
+        if low == high:
             raise no_spread(self.name, x, "high - low")
-        return {"low": low, "high": high}, -x.size * math.log(width), 0
+        return {"low": low, "high": high}, -x.size * log_width(low, high), 0
 
     def check_params(self, params, known):
         low, high = (real_number(self.name, name, params[name]) for name in self.params)
@@ -59,18 +60,29 @@ class Uniform(Family):
         return {"low": low, "high": high}, known
 
     def log_density_sum(self, x, low, high):
-        x_low, x_high, _ = self._range(x)
+        x_low, x_high = self._range(x)
         return (
-            -x.size * math.log(high - low)
+            -x.size * log_width(low, high)
             if low <= x_low and x_high <= high
             else -math.inf
         )
 
     def standard_errors(self, params, n):
-        se = (params["high"] - params["low"]) * math.sqrt(n / ((n + 1) ** 2 * (n + 2)))
+        # (high - low) may exceed float64 when half of it does not
+        half = params["high"] / 2 - params["low"] / 2
+        se = half * (2 * math.sqrt(n / ((n + 1) ** 2 * (n + 2))))
         return {"low": se, "high": se}
 
-    def ci(self, fit, level):
+    def intervals(self, fit, alpha, z):
+        """Exact intervals (class docstring); a bound beyond float64 is +-inf."""
         low, high = fit.params["low"], fit.params["high"]
-        reach = (high - low) * ((1 - level) ** (-1 / (fit.n - 1)) - 1)
+        reach = (high / 2 - low / 2) * (2 * math.expm1(-math.log(alpha) / (fit.n - 1)))
         return {"low": (low - reach, low), "high": (high, high + reach)}
+
+
+def log_width(low: float, high: float) -> float:
+    """log(high - low), also when high - low exceeds float64 (halves first)."""
+    width = high - low
+    if math.isfinite(width):
+        return math.log(width)
+    return math.log(high / 2 - low / 2) + math.log(2)

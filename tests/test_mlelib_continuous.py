@@ -77,11 +77,12 @@ def test_fit_leaves_its_input_unchanged(family):
     np.testing.assert_array_equal(x, before)
 
 
-def test_normal_with_a_variance_below_float64_range_raises_no_maximum():
+def test_normal_with_a_variance_below_float64_range_is_a_data_error():
+    # the values differ, so a maximum exists, but sigma2 = 6e-648 is not a float64
     with pytest.raises(
-        NoMaximumError,
-        match="normal: the values differ too little for float64 to represent their "
-        "spread",
+        mlelib.DataError,
+        match=r"normal: the MLE sigma2 = 0\.0 is below the normal float64 range .* "
+        "multiply the data by a constant",
     ):
         mlelib.fit("normal", [0.0, 5e-324])
 
