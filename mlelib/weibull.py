@@ -10,6 +10,7 @@ import numpy as np
 from ._blocks import BLOCK, blockwise, sum_sq_dev
 from ._data import POSITIVE_REALS
 from ._family import POSITIVE, Family
+from ._likelihood import check_kind, inverse
 from ._newton import solve
 from ._precise import log_ratio
 from .normal import no_spread
@@ -35,7 +36,18 @@ class Weibull(Family):
         on z = log x - max log x so it is scale-free; z = log(x / max x) without
         cancellation for nearly equal data), then lam = mean(x^k)^(1/k)
     :se: expected information inverted: se(k) = k sqrt(6) / (pi sqrt(n)),
-        se(lam) = (lam / k) sqrt((1 + 6 (1 - gamma_E)^2 / pi^2) / n)
+        se(lam) = (lam / k) sqrt((1 + 6 (1 - gamma_E)^2 / pi^2) / n), from
+        n [[((1 - gamma_E)^2 + pi^2 / 6) / k^2, -(1 - gamma_E) / lam],
+        [., k^2 / lam^2]]
+    :observed: minus the Hessian at the MLE, from the data (the Weibull is not an
+        exponential family, so it differs from the expected information): with
+        t = log(x / lam), w = exp(k t),
+        [[n / k^2 + sum(w t^2), (n - sum(w) - k sum(w t)) / lam],
+        [., k ((k + 1) sum(w) - n) / lam^2]]
+    :profile: shape k fixed: lam = mean(x^k)^(1/k) in closed form,
+        l = n (log k - log mean(x^k) - 1) + (k - 1) sum(log x); scale lam fixed: k
+        maximises the concave n log k + k sum(t) - sum(exp(k t)) (Newton on its
+        derivative). Both need the data: the Fit keeps a read-only view of it
     :raises: DataError: a value <= 0, NaN, inf, empty or non-numeric data;
         NoMaximumError: all values equal (the likelihood grows without bound as
         k -> inf)
@@ -46,6 +58,7 @@ class Weibull(Family):
     support = POSITIVE_REALS.text
     domains = {"shape": POSITIVE, "scale": POSITIVE}
     _support = POSITIVE_REALS
+    keeps_data = True  # the profile likelihood and the observed information need x
 
     def estimate(self, x):
         n = x.size
@@ -145,6 +158,88 @@ class Weibull(Family):
             + (shape - 1) * log_sum
             - power_sum
         )
+
+    def information(self, fit, kind):
+        n, shape, scale = fit.n, fit.params["shape"], fit.params["scale"]
+        if kind == "expected":
+            gap = 1 - EULER_GAMMA
+            return n * np.array(
+                [
+                    [(gap * gap + math.pi**2 / 6) / shape**2, -gap / scale],
+                    [-gap / scale, shape**2 / scale**2],
+                ]
+            )
+        t = log_ratio(fit._data, scale)
+
+        def part(block, scratch):
+            w = np.exp(np.multiply(block, shape, out=scratch), out=scratch)
+            wt = np.multiply(w, block)
+            return np.add.reduce(w), np.add.reduce(wt), np.dot(wt, block)
+
+        w_sum, wt_sum, wt2_sum = blockwise(part, t)
+        cross = (n - w_sum - shape * wt_sum) / scale
+        return np.array(
+            [
+                [n / shape**2 + wt2_sum, cross],
+                [cross, shape * ((shape + 1) * w_sum - n) / scale**2],
+            ]
+        )
+
+    def covariance(self, fit, kind):
+        check_kind(self.name, kind)
+        info = self.information(fit, kind)
+        if kind == "observed":
+            return inverse(info)
+        # the determinant n^2 pi^2 / (6 lam^2) in closed form, not as a difference
+        n, scale = fit.n, fit.params["scale"]
+        return inverse(info, det=n * n * math.pi**2 / (6 * scale * scale))
+
+    def profile_drop(self, fit, name, value, index=None):
+        x = fit._data
+        if name == "shape":
+            return fit.loglik - self._profile_shape(x, value)
+        return fit.loglik - self._profile_scale(x, value, fit.params["shape"])
+
+    def _profile_shape(self, x, shape):
+        """max over the scale of l(shape, scale): lam = mean(x^k)^(1/k), with
+        z = log(x / max x) <= 0 so x^k / max^k never overflows."""
+        n, largest = x.size, float(x.max())
+        z = log_ratio(x, largest)
+        z_sum, w_sum = blockwise(
+            lambda block, scratch: (
+                np.add.reduce(block),
+                np.add.reduce(np.exp(np.multiply(block, shape, out=scratch))),
+            ),
+            z,
+        )
+        return n * (
+            math.log(shape)
+            - math.log(w_sum / n)
+            + (shape - 1) * z_sum / n
+            - math.log(largest)
+            - 1
+        )
+
+    def _profile_scale(self, x, scale, start):
+        """max over the shape of l(shape, scale): the root of the decreasing
+        n / k + sum(t) - sum(t exp(k t)), t = log(x / scale)."""
+        n = x.size
+        t = log_ratio(x, scale)
+        t_sum = float(np.add.reduce(t))
+
+        def score(k):
+            def part(block, scratch):
+                w = np.exp(np.multiply(block, k, out=scratch), out=scratch)
+                wt = np.multiply(w, block)
+                return np.add.reduce(wt), np.dot(wt, block)
+
+            with np.errstate(over="ignore", invalid="ignore"):
+                wt_sum, wt2_sum = blockwise(part, t)
+            return n / k + t_sum - wt_sum, -n / (k * k) - wt2_sum, None
+
+        shape = solve(score, start, increasing=False)[0]
+        with np.errstate(over="ignore"):
+            return self.log_density_sum(x, shape, scale)
 
     def standard_errors(self, params, n):
         shape, scale = params["shape"], params["scale"]
