@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 
@@ -113,9 +114,15 @@ class Family:
         check_kind(self.name, kind)
         return inverse(self.information(fit, kind))
 
+    def profiler(self, fit: Fit):
+        """``drop(name, value, index=None)``: ``profile_drop`` for one fit. A family
+        whose profile needs work on the data first (Weibull) overrides this to do it
+        once per interval computation."""
+        return functools.partial(self.profile_drop, fit)
+
     def profile_intervals(self, fit: Fit, alpha: float, z: float) -> dict:
         """Likelihood-ratio intervals at level 1 - alpha: chi-square(1) quantile z^2."""
-        return profile_intervals(fit, z * z, self.profile_drop, self.domains)
+        return profile_intervals(fit, z * z, self.profiler(fit), self.domains)
 
     def profile_loglik(self, fit: Fit, name, value, index=None) -> float:
         """The profile log-likelihood of ``name`` at ``value`` (see Fit.profile)."""

@@ -87,7 +87,7 @@ def profile_intervals(fit, q: float, drop: Drop, domains: dict) -> dict:
     """Likelihood-ratio intervals ``{name: (lo, hi)}`` for every parameter of ``fit``.
 
     For each parameter theta_j the interval is {theta_j : 2 drop(theta_j) <= q},
-    ``drop(fit, name, value, index)`` being l(MLE) minus the log-likelihood maximised
+    ``drop(name, value, index)`` being l(MLE) minus the log-likelihood maximised
     over the other parameters with theta_j = value (half the profile deviance), and
     ``q`` the chi-square(1) quantile. Each bound is bracketed by stepping away from
     the MLE (se, 2 se, 4 se, ...; halving the distance to an edge of the parameter
@@ -102,7 +102,7 @@ def profile_intervals(fit, q: float, drop: Drop, domains: dict) -> dict:
         if isinstance(estimate, np.ndarray):
             bounds = [
                 interval(
-                    lambda v, i=i, name=name: drop(fit, name, v, i),
+                    lambda v, i=i, name=name: drop(name, v, i),
                     float(estimate[i]),
                     float(se[i]),
                     q,
@@ -115,7 +115,7 @@ def profile_intervals(fit, q: float, drop: Drop, domains: dict) -> dict:
             out[name] = (np.array(lows), np.array(highs))
         else:
             out[name] = interval(
-                lambda v, name=name: drop(fit, name, v), estimate, se, q, domain, fit.n
+                lambda v, name=name: drop(name, v), estimate, se, q, domain, fit.n
             )
     return out
 

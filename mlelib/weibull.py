@@ -25,6 +25,9 @@ ONES = np.ones(BLOCK)
 TIGHT = 2.0**-10
 # above this shape, log_density_sum works relative to log(scale)
 LARGE_SHAPE = 64.0  # sum(w) as a dot product: faster than np.add.reduce
+# the profile score of the shape at a fixed scale counts as 0 below this share of its
+# terms (their rounding)
+SCORE_NOISE = 1e-13
 
 
 class Weibull(Family):
@@ -194,52 +197,11 @@ class Weibull(Family):
         n, scale = fit.n, fit.params["scale"]
         return inverse(info, det=n * n * math.pi**2 / (6 * scale * scale))
 
+    def profiler(self, fit):
+        return _Profile(fit)
+
     def profile_drop(self, fit, name, value, index=None):
-        x = fit._data
-        if name == "shape":
-            return fit.loglik - self._profile_shape(x, value)
-        return fit.loglik - self._profile_scale(x, value, fit.params["shape"])
-
-    def _profile_shape(self, x, shape):
-        """max over the scale of l(shape, scale): lam = mean(x^k)^(1/k), with
-        z = log(x / max x) <= 0 so x^k / max^k never overflows."""
-        n, largest = x.size, float(x.max())
-        z = log_ratio(x, largest)
-        z_sum, w_sum = blockwise(
-            lambda block, scratch: (
-                np.add.reduce(block),
-                np.add.reduce(np.exp(np.multiply(block, shape, out=scratch))),
-            ),
-            z,
-        )
-        return n * (
-            math.log(shape)
-            - math.log(w_sum / n)
-            + (shape - 1) * z_sum / n
-            - math.log(largest)
-            - 1
-        )
-
-    def _profile_scale(self, x, scale, start):
-        """max over the shape of l(shape, scale): the root of the decreasing
-        n / k + sum(t) - sum(t exp(k t)), t = log(x / scale)."""
-        n = x.size
-        t = log_ratio(x, scale)
-        t_sum = float(np.add.reduce(t))
-
-        def score(k):
-            def part(block, scratch):
-                w = np.exp(np.multiply(block, k, out=scratch), out=scratch)
-                wt = np.multiply(w, block)
-                return np.add.reduce(wt), np.dot(wt, block)
-
-            with np.errstate(over="ignore", invalid="ignore"):
-                wt_sum, wt2_sum = blockwise(part, t)
-            return n / k + t_sum - wt_sum, -n / (k * k) - wt2_sum, None
-
-        shape = solve(score, start, increasing=False)[0]
-        with np.errstate(over="ignore"):
-            return self.log_density_sum(x, shape, scale)
+        return _Profile(fit)(name, value)
 
     def standard_errors(self, params, n):
         shape, scale = params["shape"], params["scale"]
@@ -249,3 +211,71 @@ class Weibull(Family):
             / shape
             * math.sqrt((1 + 6 * (1 - EULER_GAMMA) ** 2 / math.pi**2) / n),
         }
+
+
+class _Profile:
+    """The profile log-likelihoods of one Weibull fit.
+
+    z = log(x / max x) <= 0 is computed once (to a few ulps, also for nearly equal
+    data); each value then costs one pass over z for the shape, a few Newton passes
+    for the scale, warm-started from the last solution.
+    """
+
+    def __init__(self, fit):
+        x = fit._data
+        self.n, self.loglik = x.size, fit.loglik
+        self.largest = float(x.max())
+        self.z = log_ratio(x, self.largest)
+        self.z_sum = blockwise(lambda block, scratch: (np.add.reduce(block),), self.z)[
+            0
+        ]
+        self.shape = fit.params["shape"]  # start of the next Newton solve
+
+    def __call__(self, name, value, index=None):
+        profile = self.shape_fixed if name == "shape" else self.scale_fixed
+        return self.loglik - profile(value)
+
+    def shape_fixed(self, shape):
+        """max over the scale: lam^k = mean(x^k), so
+        l = n (log k - log mean(exp(k z)) - log max x - 1) + (k - 1) sum(z)."""
+        n = self.n
+        (power_sum,) = blockwise(
+            lambda block, scratch: (
+                np.add.reduce(np.exp(np.multiply(block, shape, out=scratch))),
+            ),
+            self.z,
+        )
+        return (
+            n * (math.log(shape) - math.log(power_sum / n) - math.log(self.largest) - 1)
+            + (shape - 1) * self.z_sum
+        )
+
+    def scale_fixed(self, scale):
+        """max over the shape: k is the root of the decreasing
+        n / k + sum(t) - sum(t exp(k t)), t = log(x / scale) = z - c, and
+        l = n log k + k sum(t) - sum(exp(k t)) - sum(log x)."""
+        n = self.n
+        c = float(log_ratio(np.array([scale]), self.largest)[0])  # log(scale / max x)
+        t_sum = self.z_sum - n * c
+
+        def score(k):
+            def part(block, scratch):
+                t = np.subtract(block, c, out=scratch)
+                w = np.exp(k * t)  # inf where k t overflows: the score is -inf there
+                power_sum = np.add.reduce(w)
+                wt = np.multiply(w, t, out=w)
+                return power_sum, np.add.reduce(wt), np.dot(wt, t)
+
+            with np.errstate(over="ignore", invalid="ignore"):
+                power_sum, wt_sum, wt2_sum = blockwise(part, self.z)
+            value = n / k + t_sum - wt_sum
+            # zero to the rounding of its terms: stop here (a smaller Newton step
+            # would round away, and the solver would bisect toward it instead)
+            if abs(value) <= SCORE_NOISE * (n / k + abs(t_sum) + abs(wt_sum)):
+                value = 0.0
+            return value, -n / (k * k) - wt2_sum, power_sum
+
+        shape, _, power_sum, _ = solve(score, self.shape, increasing=False)
+        self.shape = shape
+        log_sum = self.z_sum + n * math.log(self.largest)
+        return n * math.log(shape) + shape * t_sum - power_sum - log_sum
