@@ -267,7 +267,8 @@ class Fit:
             {theta_j : 2 (loglik - max over the other parameters of l) <= q} with q the
             chi-square(1) quantile z^2 at ``level`` (Wilks). Each bound is bracketed
             by steps of se, 2 se, 4 se, ... from the MLE and found by brentq to
-            rounding (the deviance there equals q to ~1e-10). The interval stays in the
+            rounding (the deviance there equals q to ~1e-13 at n = 1000, ~1e-10 at
+            n = 1e6, where the log-likelihood is ~1e6). The interval stays in the
             parameter space: a bound that does not exist inside it is reported as the
             edge of the space (bernoulli with every x = 0 gives lower bound 0.0;
             poisson with every x = 0 lower bound 0.0; a positive parameter whose
