@@ -20,7 +20,10 @@ True
 (``.name``, ``.params``, ``.known``, ``.support``; its docstring gives the model, the
 estimator and the standard errors). Unusable data raise :class:`DataError`, data without
 a maximum :class:`NoMaximumError` (both are ``ValueError``); an unknown family or
-keyword is a ``ValueError``. Data may be any 1-D sequence, iterable, numpy or masked
+keyword is a ``ValueError``. A Fit also gives ``aic`` and ``bic``, ``cov(kind)`` (the
+inverse expected or observed information), ``ci(level, method="wald" | "profile")``
+(Wald or likelihood-ratio intervals) and ``profile(name, value)`` (the profile
+log-likelihood). Data may be any 1-D sequence, iterable, numpy or masked
 array (the mask is honoured) or pandas Series of real numbers.
 """
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 
@@ -10,13 +11,23 @@ import numpy as np
 from ._data import Support, as_floats, show
 from ._errors import DataError
 from ._fit import Fit
+from ._likelihood import Domain, check_kind, inverse, profile_intervals
 
-# Parameter spaces: name -> (test, description with {name} for the parameter).
-REAL = (lambda v: True, "{name} any finite real number")
-POSITIVE = (lambda v: v > 0, "{name} > 0")
-NONNEGATIVE = (lambda v: v >= 0, "{name} >= 0")
-PROBABILITY = (lambda v: 0 <= v <= 1, "0 <= {name} <= 1")
-OPEN_LOW_PROBABILITY = (lambda v: 0 < v <= 1, "0 < {name} <= 1")
+# Parameter spaces: test, description with {name} for the parameter, and edges.
+REAL = Domain(lambda v: True, "{name} any finite real number")
+POSITIVE = Domain(lambda v: v > 0, "{name} > 0", low=0.0)
+NONNEGATIVE = Domain(lambda v: v >= 0, "{name} >= 0", low=0.0, low_included=True)
+PROBABILITY = Domain(
+    lambda v: 0 <= v <= 1,
+    "0 <= {name} <= 1",
+    0.0,
+    1.0,
+    low_included=True,
+    high_included=True,
+)
+OPEN_LOW_PROBABILITY = Domain(
+    lambda v: 0 < v <= 1, "0 < {name} <= 1", 0.0, 1.0, high_included=True
+)
 
 
 class Family:
@@ -33,6 +44,19 @@ class Family:
     - ``log_density_sum(x, **params, **known) -> float``: the log-likelihood at any
       valid parameters
     - ``standard_errors(params, n, **known) -> dict``
+    - ``information(fit, kind) -> 2-D array``: the total Fisher information of the
+      sample at the MLE, ``kind`` "expected" or "observed" (minus the Hessian of the
+      log-likelihood), in parameter order
+    - ``profile_drop(fit, name, value, index=None) -> float``: l(MLE) minus the
+      log-likelihood maximised over the other parameters with ``name`` = ``value``
+      (``index``: the entry of an array parameter); >= 0, inf where the likelihood is
+      0
+
+    and may override ``covariance`` (a closed form), ``free_parameters`` (constrained
+    parameters), ``intervals`` and ``profile_intervals`` (non-regular families).
+    ``keeps_data`` = True makes the Fit keep a read-only view of the data, for families
+    whose profile or observed information needs more than the estimate (Weibull,
+    Laplace: not exponential families, so the MLE is not a sufficient statistic).
     """
 
     name: str
@@ -56,6 +80,7 @@ class Family:
         )
 
     intervals = None  # Wald; a family with other intervals sets its own function
+    keeps_data = False
 
     def fit(self, data, **known) -> Fit:
         """The maximum-likelihood fit of ``data`` (see the family's docstring)."""
@@ -74,8 +99,62 @@ class Family:
             se,
             iterations,
             known,
-            self.intervals,
+            self,
+            _read_only_view(x) if self.keeps_data else None,
         )
+
+    # -- inference at the MLE (Fit.aic, Fit.cov, Fit.ci, Fit.profile dispatch here)
+
+    def free_parameters(self, fit: Fit) -> int:
+        """k, the number of estimated parameters (known parameters do not count)."""
+        return len(self.params)
+
+    def covariance(self, fit: Fit, kind: str) -> np.ndarray:
+        """The inverse of ``information(fit, kind)``, read-only (see Fit.cov)."""
+        check_kind(self.name, kind)
+        return inverse(self.information(fit, kind))
+
+    def profiler(self, fit: Fit):
+        """``drop(name, value, index=None)``: ``profile_drop`` for one fit. A family
+        whose profile needs work on the data first (Weibull) overrides this to do it
+        once per interval computation."""
+        return functools.partial(self.profile_drop, fit)
+
+    def profile_intervals(self, fit: Fit, alpha: float, z: float) -> dict:
+        """Likelihood-ratio intervals at level 1 - alpha: chi-square(1) quantile z^2."""
+        return profile_intervals(fit, z * z, self.profiler(fit), self.domains)
+
+    def profile_loglik(self, fit: Fit, name, value, index=None) -> float:
+        """The profile log-likelihood of ``name`` at ``value`` (see Fit.profile)."""
+        if name not in self.params:
+            raise ValueError(
+                f"{self.name}: unknown parameter {name!r}; parameters: "
+                f"{', '.join(self.params)}"
+            )
+        estimate = fit.params[name]
+        if isinstance(estimate, np.ndarray):
+            if not (
+                isinstance(index, numbers.Integral)
+                and not isinstance(index, (bool, np.bool_))
+                and 0 <= index < estimate.size
+            ):
+                raise ValueError(
+                    f"{self.name}: parameter {name} has {estimate.size} entries: "
+                    f"pass index=0..{estimate.size - 1}, got {index!r}"
+                )
+            index = int(index)
+        elif index is not None:
+            raise ValueError(
+                f"{self.name}: parameter {name} is a number; index must be None"
+            )
+        value = real_number(self.name, name, value)
+        domain = self.domains.get(name)
+        if domain is not None and not domain.test(value):
+            raise ValueError(
+                f"{self.name}: parameter {name}={show(value)} is outside the "
+                f"parameter space; allowed: {domain.text.format(name=name)}"
+            )
+        return fit.loglik - self.profile_drop(fit, name, value, index)
 
     def loglik(self, data, **values) -> float:
         """The log-likelihood of ``data`` at the given parameters (and known
@@ -101,11 +180,11 @@ class Family:
             name: real_number(self.name, name, value) for name, value in params.items()
         }
         for name, value in checked.items():
-            test, allowed = self.domains[name]
-            if not test(value):
+            domain = self.domains[name]
+            if not domain.test(value):
                 raise ValueError(
                     f"{self.name}: parameter {name}={show(value)} is outside the "
-                    f"parameter space; allowed: {allowed.format(name=name)}"
+                    f"parameter space; allowed: {domain.text.format(name=name)}"
                 )
         return checked, known
 
@@ -131,6 +210,13 @@ class CountFamily(Family):
 
     def sample(self, data):
         return self._support.counts(self.name, data), {}
+
+
+def _read_only_view(x: np.ndarray) -> np.ndarray:
+    """A read-only view of the validated data (no copy), kept by the Fit."""
+    view = x.view()
+    view.flags.writeable = False
+    return view
 
 
 def unmasked(call, data: np.ma.MaskedArray, keywords: dict):

@@ -6,7 +6,8 @@ import numpy as np
 
 from ._data import Support
 from ._family import PROBABILITY, CountFamily
-from .binomial import binary_loglik, binary_se
+from ._likelihood import binary_drop
+from .binomial import binary_information, binary_loglik, binary_se
 
 
 class Bernoulli(CountFamily):
@@ -18,6 +19,11 @@ class Bernoulli(CountFamily):
         maxima)
     :se: expected information n / (p (1 - p)): se(p) = sqrt(p (1 - p) / n);
         0 at p = 0 or 1
+    :observed: S / p^2 + (n - S) / (1 - p)^2, S = sum(x): equal to the expected
+        information at the MLE (infinite at p = 0 or 1: Fit.cov gives 0 there)
+    :profile: l(p_hat) - l(p) = S log(p_hat / p) + (n - S) log((1 - p_hat) / (1 - p)),
+        from S = n p_hat; with every x = 0 the profile interval is [0, hi] (the lower
+        bound is the edge of the parameter space), with every x = 1 [lo, 1]
     :raises: DataError: a value other than 0 or 1, NaN, inf, empty or non-numeric data
     """
 
@@ -37,3 +43,14 @@ class Bernoulli(CountFamily):
 
     def standard_errors(self, params, n):
         return {"p": binary_se(params["p"], n)}
+
+    @staticmethod
+    def _successes(fit):
+        successes = fit.params["p"] * fit.n
+        return successes, fit.n - successes
+
+    def information(self, fit, kind):
+        return binary_information(*self._successes(fit), fit.params["p"], kind)
+
+    def profile_drop(self, fit, name, value, index=None):
+        return binary_drop(*self._successes(fit), value)

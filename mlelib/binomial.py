@@ -11,6 +11,7 @@ from ._counts import sum_and_sum_of, sum_of
 from ._data import Support
 from ._errors import DataError
 from ._family import PROBABILITY, Family, positive_integer
+from ._likelihood import binary_drop
 from ._precise import binomial_log_pmf
 
 # up to this many trials the direct sum is exact to ~1e-13
@@ -29,6 +30,22 @@ def binary_se(p: float, trials: float) -> float:
     return math.sqrt(p * (1 - p) / trials)
 
 
+def binary_information(
+    successes: float, failures: float, p: float, kind: str
+) -> np.ndarray:
+    """The information about p in successes log p + failures log(1 - p).
+
+    expected: trials / (p (1 - p)); observed: successes / p^2 + failures / (1 - p)^2,
+    equal to it at p = successes / trials. Infinite at p = 0 or 1 (a boundary
+    estimate: variance 0, as se).
+    """
+    if not 0 < p < 1:
+        return np.array([[math.inf]])
+    if kind == "expected":
+        return np.array([[(successes + failures) / (p * (1 - p))]])
+    return np.array([[successes / p**2 + failures / (1 - p) ** 2]])
+
+
 class Binomial(Family):
     """Binomial(trials, p), ``trials`` known.
 
@@ -38,6 +55,11 @@ class Binomial(Family):
         trials: boundary maxima)
     :se: expected information n trials / (p (1 - p)):
         se(p) = sqrt(p (1 - p) / (n trials)); 0 at p = 0 or 1
+    :observed: S / p^2 + (n trials - S) / (1 - p)^2, S = sum(x): equal to the
+        expected information at the MLE
+    :profile: l(p_hat) - l(p) = bd0(S, n trials p) + bd0(n trials - S,
+        n trials (1 - p)) (Loader's deviance terms, no cancellation at huge trials);
+        S = n trials p_hat is recovered from the estimate
     :loglik: above 1000 trials, Loader's saddle-point form (as R's dbinom): the
         textbook sum cancels at huge trials
     :raises: DataError: ``trials`` missing or not a positive integer; a value that is
@@ -98,3 +120,15 @@ class Binomial(Family):
 
     def standard_errors(self, params, n, trials):
         return {"p": binary_se(params["p"], n * trials)}
+
+    @staticmethod
+    def _successes(fit):
+        total = fit.n * fit.known["trials"]
+        successes = fit.params["p"] * total
+        return successes, total - successes
+
+    def information(self, fit, kind):
+        return binary_information(*self._successes(fit), fit.params["p"], kind)
+
+    def profile_drop(self, fit, name, value, index=None):
+        return binary_drop(*self._successes(fit), value)

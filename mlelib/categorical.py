@@ -7,8 +7,9 @@ from scipy.special import xlogy
 
 from ._data import Support
 from ._errors import DataError
-from ._family import Family, positive_integer
+from ._family import PROBABILITY, Family, positive_integer
 from ._fit import read_only
+from ._likelihood import binary_drop, check_kind
 
 # categories beyond 4 n + this are refused (see Categorical._check_size)
 MAX_EXTRA_CATEGORIES = 1 << 16
@@ -24,6 +25,13 @@ class Categorical(Family):
     :se: se(p_i) = sqrt(p_i (1 - p_i) / N): the inverse expected information of the
         multinomial under the constraint sum(p) = 1 (each count is binomial); 0 where
         p_i is 0 or 1
+    :cov: the K x K covariance (diag(p) - p p^T) / N of p (expected and observed
+        information agree at the MLE); its top-left (K - 1) x (K - 1) block is the
+        inverse information N (diag(1 / p_i) + 1 / p_{K-1}) in the free coordinates
+        p_0..p_{K-2}. It is singular (rows sum to 0): the entries sum to 1
+    :profile: p_i fixed at v, the others maximise the likelihood in proportion to
+        their counts, (1 - v) n_j / (N - n_i); l(p_hat) - l_profile(v) is then the
+        binomial one for n_i successes in N trials. k = K - 1 in aic / bic
     :known: categories K, a positive integer; by default the largest label + 1 (in
         ``loglik``: len(p))
     :raises: DataError: a negative or non-integer label, a label >= categories, NaN,
@@ -35,6 +43,7 @@ class Categorical(Family):
     params = ("p",)
     known = ("categories",)
     support = "integer labels 0..categories-1"
+    domains = {"p": PROBABILITY}  # of each entry
     _labels = Support("integer labels >= 0", integer=True, low=0)
 
     def sample(self, data, categories=None):
@@ -108,3 +117,18 @@ class Categorical(Family):
     def standard_errors(self, params, n, categories):
         p = params["p"]
         return {"p": read_only(np.sqrt(p * (1 - p) / n))}
+
+    def free_parameters(self, fit):
+        return fit.known["categories"] - 1
+
+    def covariance(self, fit, kind):
+        check_kind(self.name, kind)
+        p = fit.params["p"]
+        return read_only((np.diag(p) - np.outer(p, p)) / fit.n)
+
+    def profile_drop(self, fit, name, value, index=None):
+        p = fit.params["p"]
+        if p.size == 1:  # one category: p = (1,) is the only point of the space
+            return 0.0 if value == 1 else np.inf
+        count = float(p[index]) * fit.n
+        return binary_drop(count, fit.n - count, value)

@@ -10,6 +10,7 @@ from ._blocks import reductions, scaled_mean
 from ._data import Support
 from ._errors import DataError, NoMaximumError
 from ._family import POSITIVE, Family
+from ._likelihood import ratio_drop
 from ._precise import TINY
 
 
@@ -19,6 +20,8 @@ class Exponential(Family):
     :model: log f(x | rate) = log rate - rate x,  x >= 0
     :estimator: rate = 1 / mean(x)
     :se: expected information n / rate^2: se(rate) = rate / sqrt(n)
+    :observed: n / rate^2 (the same: the second derivative does not involve x)
+    :profile: l(rate_hat) - l(rate) = n (r - 1 - log r), r = rate / rate_hat
     :raises: DataError: a negative value, NaN, inf, empty or non-numeric data;
         NoMaximumError: every value is 0 (the likelihood grows without bound as
         rate -> inf); DataError also when the values are so small (subnormal) that the
@@ -70,3 +73,9 @@ class Exponential(Family):
 
     def standard_errors(self, params, n):
         return {"rate": params["rate"] / math.sqrt(n)}
+
+    def information(self, fit, kind):
+        return np.array([[fit.n / fit.params["rate"] ** 2]])  # both kinds
+
+    def profile_drop(self, fit, name, value, index=None):
+        return ratio_drop(fit.n, value / fit.params["rate"])

@@ -11,6 +11,7 @@ from ._blocks import blockwise, scaled_mean, sum_and_log_sum
 from ._data import POSITIVE_REALS
 from ._errors import DataError
 from ._family import POSITIVE, Family
+from ._likelihood import check_kind, inverse
 from ._newton import solve
 from ._precise import (
     HUGE,
@@ -26,6 +27,7 @@ from .normal import no_spread
 # 16 eps (1 + |log mean x|); below SPREAD_CHECK times that scale it is recomputed
 # without cancellation (a shape above ~100 for data near 1, data nearly equal)
 SPREAD_CHECK = 2.0**-8
+DIGAMMA_1 = -0.5772156649015329  # digamma(1) = -Euler's gamma
 
 
 def log_spread(x: np.ndarray, mean: float) -> float:
@@ -94,6 +96,16 @@ class Gamma(Family):
     :se: expected information n [[trigamma(a), 1/theta], [1/theta, a/theta^2]] inverted:
         se(a) = sqrt(a / (n (a trigamma(a) - 1))),
         se(theta) = theta sqrt(trigamma(a) / (n (a trigamma(a) - 1)))
+    :observed: minus the Hessian, [[n trigamma(a), n / theta],
+        [., 2 sum(x) / theta^3 - n a / theta^2]]: equal to the expected information at
+        the MLE, where sum(x) = n a theta (the gamma is an exponential family in
+        (log x, x))
+    :profile: from the estimate alone (it is sufficient: mean(x) = a_hat theta_hat and
+        s = log a_hat - digamma(a_hat)). Shape a fixed: theta = mean(x) / a, drop
+        n (A(a_hat) - a_hat s - A(a) + a s) with A(a) = a log a - a - lgamma(a).
+        Scale theta fixed: a solves digamma(a) = log(r) - s, r = mean(x) / theta
+        (Newton), drop n (A(a_hat) - a_hat s - A(a) + a s + a (u - log1p(u))),
+        u = r / a - 1
     :raises: DataError: a value <= 0, NaN, inf, empty or non-numeric data, or a scale
         outside the normal float64 range; NoMaximumError: all values equal (the
         likelihood grows without bound as a -> inf)
@@ -165,6 +177,52 @@ class Gamma(Family):
             lambda block, scratch: (np.add.reduce(spread_terms(block, center)),), x
         )[0]
         return n * a_log_a_minus_a_minus_lgamma(shape) - shape * spread - log_total
+
+    def information(self, fit, kind):
+        n, shape, scale = fit.n, fit.params["shape"], fit.params["scale"]
+        trigamma = 1 / shape - log_minus_digamma(shape)[1]
+        if kind == "expected":
+            scale_scale = n * shape / scale**2
+        else:
+            total = n * shape * scale  # sum(x) at the MLE
+            scale_scale = 2 * total / scale**3 - n * shape / scale**2
+        return np.array([[n * trigamma, n / scale], [n / scale, scale_scale]])
+
+    def covariance(self, fit, kind):
+        check_kind(self.name, kind)
+        n, shape, scale = fit.n, fit.params["shape"], fit.params["scale"]
+        info = self.information(fit, kind)
+        # det = n^2 (trigamma(a) e - 1) / theta^2 with e = theta J_thth / (n theta),
+        # e = a at the MLE; trigamma(a) e - 1 = (e - a) / a - e gap' (gap' = 1/a -
+        # trigamma(a)) does not cancel at large a as a trigamma(a) - 1 would
+        e = info[1, 1] * scale**2 / n
+        gap_slope = log_minus_digamma(shape)[1]
+        det = n * n * ((e - shape) / shape - e * gap_slope) / scale**2
+        return inverse(info, det=det)
+
+    def profile_drop(self, fit, name, value, index=None):
+        shape, scale = fit.params["shape"], fit.params["scale"]
+        s = log_minus_digamma(shape)[0]  # log mean(x) - mean(log x)
+        top = a_log_a_minus_a_minus_lgamma(shape) - shape * s
+        if name == "shape":
+            return fit.n * (top - a_log_a_minus_a_minus_lgamma(value) + value * s)
+        ratio = shape * (scale / value)  # mean(x) / theta
+        target = math.log(ratio) - s  # digamma(a) at the maximising shape
+        # start: digamma(a) ~ log(a - 1/2) for large a, ~ -1/a - gamma_E for small
+        start = math.exp(target) + 0.5 if target >= -2.22 else -1 / (target - DIGAMMA_1)
+
+        def score(a):
+            gap, gap_slope = log_minus_digamma(a)
+            return math.log(a) - gap - target, 1 / a - gap_slope, None
+
+        a = solve(score, start)[0]
+        u = ratio / a - 1
+        return fit.n * (
+            top
+            - a_log_a_minus_a_minus_lgamma(a)
+            + a * s
+            + a * float(d_minus_log1p(np.array([u]))[0])
+        )
 
     def standard_errors(self, params, n):
         shape, scale = params["shape"], params["scale"]

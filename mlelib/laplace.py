@@ -10,6 +10,7 @@ from ._blocks import reductions, sum_abs_dev
 from ._data import REALS
 from ._errors import DataError
 from ._family import POSITIVE, REAL, Family
+from ._likelihood import ratio_drop
 from ._precise import HUGE, TINY
 from .normal import no_spread
 
@@ -71,6 +72,12 @@ class Laplace(Family):
         density is not differentiable at mu, but the score abs(x - mu) is, almost
         surely, and the Fisher information exists (E[score^2] = 1/b^2); the median is
         asymptotically normal with exactly this variance b^2 / n.
+    :observed: not available for mu (Fit.cov("observed") raises): the log-likelihood
+        is piecewise linear in mu, so its second derivative is 0 between data points
+        and does not exist at the median
+    :profile: mu = m: b = mean(abs(x - m)), drop n log(b / b_hat) (from the data,
+        which the Fit keeps as a read-only view); b = v: mu = the median, drop
+        n (r - 1 - log r), r = b_hat / v
     :raises: DataError: NaN, inf, empty or non-numeric data, or a b outside the normal
         float64 range; NoMaximumError: all values equal (b = 0: the likelihood grows
         without bound as b -> 0)
@@ -81,6 +88,7 @@ class Laplace(Family):
     support = REALS.text
     domains = {"mu": REAL, "b": POSITIVE}
     _support = REALS
+    keeps_data = True  # the profile of mu needs mean(abs(x - mu)) at every mu
 
     def _mean_abs_dev(self, x, mu):
         """mean(abs(x - mu)); data far apart for float64 are taken again scaled."""
@@ -119,6 +127,24 @@ class Laplace(Family):
     def standard_errors(self, params, n):
         se = params["b"] / math.sqrt(n)
         return {"mu": se, "b": se}
+
+    def information(self, fit, kind):
+        if kind == "observed":
+            raise ValueError(
+                "laplace: no observed information: the log-likelihood is piecewise "
+                "linear in mu (its second derivative is 0 between the data points and "
+                "does not exist at the median); use kind='expected', "
+                "n diag(1/b^2, 1/b^2)"
+            )
+        b = fit.params["b"]
+        return np.array([[fit.n / b**2, 0.0], [0.0, fit.n / b**2]])
+
+    def profile_drop(self, fit, name, value, index=None):
+        b = fit.params["b"]
+        if name == "b":
+            return ratio_drop(fit.n, b / value)
+        spread = self._mean_abs_dev(fit._data, value)
+        return fit.n * math.log(spread / b)
 
 
 def _log_two(b: float) -> float:

@@ -10,7 +10,14 @@ from ._blocks import blockwise, mean_and_m2
 from ._data import POSITIVE_REALS
 from ._family import POSITIVE, REAL, Family
 from ._precise import log_ratio
-from .normal import LOG_2PI, no_spread, normal_loglik, normal_se
+from .normal import (
+    LOG_2PI,
+    gaussian_information,
+    gaussian_profile_drop,
+    no_spread,
+    normal_loglik,
+    normal_se,
+)
 
 # a standard deviation of log x below TIGHT (1 + |mean log x|) is recomputed from
 # log(x / c): the rounding of log x would otherwise cost more than 1e-12 of sigma2
@@ -25,7 +32,9 @@ class Lognormal(Family):
     :estimator: mu = mean(log x),  sigma2 = mean((log x - mu)^2)   (the normal MLE of
         log x)
     :se: expected information, as for the normal: se(mu) = sqrt(sigma2 / n),
-        se(sigma2) = sigma2 sqrt(2 / n)
+        se(sigma2) = sigma2 sqrt(2 / n); the observed information equals it at the
+        MLE
+    :profile: as for the normal on log x (the Jacobian -sum(log x) cancels)
     :raises: DataError: a value <= 0, NaN, inf, empty or non-numeric data;
         NoMaximumError: all values equal (sigma2 = 0). Nearly equal data: log x is
         taken as log(x / c) without cancellation, so sigma2 keeps its digits
@@ -73,3 +82,9 @@ class Lognormal(Family):
 
     def standard_errors(self, params, n):
         return normal_se(params, n)
+
+    def information(self, fit, kind):
+        return gaussian_information(fit, kind)
+
+    def profile_drop(self, fit, name, value, index=None):
+        return gaussian_profile_drop(fit, name, value)

@@ -10,6 +10,7 @@ from ._blocks import mean_and_m2, reductions, sum_sq_dev
 from ._data import REALS, Support
 from ._errors import DataError, NoMaximumError
 from ._family import POSITIVE, REAL, Family
+from ._likelihood import ratio_drop
 from ._precise import HUGE, TINY
 
 LOG_2PI = math.log(2 * math.pi)
@@ -97,6 +98,38 @@ def normal_se(params: dict, n: int) -> dict:
     return {"mu": math.sqrt(sigma2 / n), "sigma2": sigma2 * math.sqrt(2 / n)}
 
 
+def gaussian_information(fit, kind: str) -> np.ndarray:
+    """The information about (mu, sigma2) of a normal sample (of log x: lognormal).
+
+    expected: n diag(1 / sigma2, 1 / (2 sigma2^2)). observed: minus the Hessian,
+    [[n / sigma2, sum(x - mu) / sigma2^2], [., SS / sigma2^3 - n / (2 sigma2^2)]]
+    with SS = sum((x - mu)^2); at the MLE sum(x - mu) = 0 and SS = n sigma2, so it is
+    the expected information.
+    """
+    n, sigma2 = fit.n, fit.params["sigma2"]
+    if kind == "expected":
+        return np.array([[n / sigma2, 0.0], [0.0, n / (2 * sigma2**2)]])
+    deviation_sum, sum_sq = 0.0, n * sigma2  # the sufficient statistics at the MLE
+    cross = deviation_sum / sigma2**2
+    return np.array(
+        [[n / sigma2, cross], [cross, sum_sq / sigma2**3 - n / (2 * sigma2**2)]]
+    )
+
+
+def gaussian_profile_drop(fit, name: str, value: float) -> float:
+    """l(MLE) minus the profile log-likelihood of mu or sigma2 (normal, or lognormal
+    on log x).
+
+    mu = m: sigma2 is maximised at sigma2_hat + (m - mu_hat)^2, and the drop is
+    n log(1 + (m - mu_hat)^2 / sigma2_hat) / 2. sigma2 = v: mu = mu_hat, and the drop
+    is n (r - 1 - log r) / 2 with r = sigma2_hat / v.
+    """
+    mu, sigma2 = fit.params["mu"], fit.params["sigma2"]
+    if name == "mu":
+        return 0.5 * fit.n * math.log1p((value - mu) ** 2 / sigma2)
+    return ratio_drop(0.5 * fit.n, sigma2 / value)
+
+
 class Normal(Family):
     """Normal(mu, sigma2), sigma2 the variance.
 
@@ -108,6 +141,11 @@ class Normal(Family):
     :accuracy: one pass of sums shifted by a first estimate of the mean, so an offset
         shared by the data (1e12 + N(0, 1)) costs no digits; data at the ends of the
         float64 range are taken again scaled by a power of 2
+    :observed: equal to the expected information at the MLE (sum(x - mu) = 0,
+        sum((x - mu)^2) = n sigma2 there)
+    :profile: mu = m: sigma2 = sigma2_hat + (m - mu_hat)^2, drop
+        n log(1 + (m - mu_hat)^2 / sigma2_hat) / 2; sigma2 = v: mu = mu_hat, drop
+        n (r - 1 - log r) / 2, r = sigma2_hat / v
     :raises: DataError: NaN, inf, empty or non-numeric data, or a sigma2 outside the
         normal float64 range (say which way to rescale the data); NoMaximumError: all
         values equal
@@ -132,3 +170,9 @@ class Normal(Family):
 
     def standard_errors(self, params, n):
         return normal_se(params, n)
+
+    def information(self, fit, kind):
+        return gaussian_information(fit, kind)
+
+    def profile_drop(self, fit, name, value, index=None):
+        return gaussian_profile_drop(fit, name, value)

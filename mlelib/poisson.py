@@ -10,6 +10,7 @@ from scipy.special import gammaln, xlogy
 from ._counts import sum_and_sum_of, sum_of
 from ._data import Support
 from ._family import NONNEGATIVE, CountFamily
+from ._likelihood import half_deviance
 from ._precise import poisson_log_pmf
 
 # up to this count the direct sum x log lam - lam - log x! is exact to ~1e-13
@@ -26,6 +27,10 @@ class Poisson(CountFamily):
     :model: log f(x | lam) = x log lam - lam - log x!,  x in 0, 1, 2, ...
     :estimator: lam = mean(x)   (0 when every x is 0: a boundary maximum)
     :se: expected information n / lam: se(lam) = sqrt(lam / n); 0 at lam = 0
+    :observed: S / lam^2, S = sum(x): equal to the expected information at the MLE
+        (infinite at lam = 0: Fit.cov gives 0 there)
+    :profile: l(lam_hat) - l(lam) = bd0(S, n lam) = S log(S / (n lam)) + n lam - S;
+        with every x = 0 the profile interval is [0, q / (2 n)]
     :loglik: above counts of 1000, Loader's saddle-point form (as R's dpois): the
         textbook sum cancels at huge counts
     :raises: DataError: a negative or non-integer value, NaN, inf, empty or non-numeric
@@ -55,3 +60,13 @@ class Poisson(CountFamily):
 
     def standard_errors(self, params, n):
         return {"lam": math.sqrt(params["lam"] / n)}
+
+    def information(self, fit, kind):
+        lam = fit.params["lam"]
+        if lam == 0:
+            return np.array([[math.inf]])
+        total = fit.n * lam  # S = sum(x)
+        return np.array([[fit.n / lam if kind == "expected" else total / lam**2]])
+
+    def profile_drop(self, fit, name, value, index=None):
+        return half_deviance(fit.n * fit.params["lam"], fit.n * value)

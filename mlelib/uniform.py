@@ -26,6 +26,10 @@ class Uniform(Family):
         P((high - max) / R > t) = (1 + t)^-(n - 1), so [max, max + t R] with
         t = alpha^(-1 / (n - 1)) - 1 covers high with probability exactly 1 - alpha
         (and [min - t R, min] covers low)
+    :inference: no Fisher information (Fit.cov raises ValueError); Fit.ci with
+        method="profile" returns the exact intervals above (Wilks' theorem does not
+        hold); the profile log-likelihood (Fit.profile) is -n log(high - min(x)) for
+        high >= max(x) (-inf below), -n log(max(x) - low) for low <= min(x)
     :range: a range high - low beyond float64 is handled through its half; an interval
         bound beyond float64 is +-inf
     :raises: DataError: NaN, inf, empty or non-numeric data; NoMaximumError: all values
@@ -72,6 +76,28 @@ class Uniform(Family):
         half = params["high"] / 2 - params["low"] / 2
         se = half * (2 * math.sqrt(n / ((n + 1) ** 2 * (n + 2))))
         return {"low": se, "high": se}
+
+    def covariance(self, fit, kind):
+        raise ValueError(
+            "uniform: no Fisher information: the support [low, high] depends on the "
+            "parameters, so the model is not regular (the log-likelihood is not "
+            "differentiable at the MLE and the MLE is not asymptotically normal); se "
+            "is the standard deviation of the exact sampling distribution of min / max"
+        )
+
+    def profile_intervals(self, fit, alpha, z):
+        """The exact intervals (as ``intervals``): Wilks' theorem does not hold."""
+        return self.intervals(fit, alpha, z)
+
+    def profile_drop(self, fit, name, value, index=None):
+        low, high = fit.params["low"], fit.params["high"]
+        if name == "high":
+            if value < high:
+                return math.inf
+            return fit.n * (log_width(low, value) - log_width(low, high))
+        if value > low:
+            return math.inf
+        return fit.n * (log_width(value, high) - log_width(low, high))
 
     def intervals(self, fit, alpha, z):
         """Exact intervals (class docstring); a bound beyond float64 is +-inf."""

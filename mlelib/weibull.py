@@ -10,6 +10,7 @@ import numpy as np
 from ._blocks import BLOCK, blockwise, sum_sq_dev
 from ._data import POSITIVE_REALS
 from ._family import POSITIVE, Family
+from ._likelihood import check_kind, inverse
 from ._newton import solve
 from ._precise import log_ratio
 from .normal import no_spread
@@ -24,6 +25,9 @@ ONES = np.ones(BLOCK)
 TIGHT = 2.0**-10
 # above this shape, log_density_sum works relative to log(scale)
 LARGE_SHAPE = 64.0  # sum(w) as a dot product: faster than np.add.reduce
+# the profile score of the shape at a fixed scale counts as 0 below this share of its
+# terms (their rounding)
+SCORE_NOISE = 1e-13
 
 
 class Weibull(Family):
@@ -35,7 +39,18 @@ class Weibull(Family):
         on z = log x - max log x so it is scale-free; z = log(x / max x) without
         cancellation for nearly equal data), then lam = mean(x^k)^(1/k)
     :se: expected information inverted: se(k) = k sqrt(6) / (pi sqrt(n)),
-        se(lam) = (lam / k) sqrt((1 + 6 (1 - gamma_E)^2 / pi^2) / n)
+        se(lam) = (lam / k) sqrt((1 + 6 (1 - gamma_E)^2 / pi^2) / n), from
+        n [[((1 - gamma_E)^2 + pi^2 / 6) / k^2, -(1 - gamma_E) / lam],
+        [., k^2 / lam^2]]
+    :observed: minus the Hessian at the MLE, from the data (the Weibull is not an
+        exponential family, so it differs from the expected information): with
+        t = log(x / lam), w = exp(k t),
+        [[n / k^2 + sum(w t^2), (n - sum(w) - k sum(w t)) / lam],
+        [., k ((k + 1) sum(w) - n) / lam^2]]
+    :profile: shape k fixed: lam = mean(x^k)^(1/k) in closed form,
+        l = n (log k - log mean(x^k) - 1) + (k - 1) sum(log x); scale lam fixed: k
+        maximises the concave n log k + k sum(t) - sum(exp(k t)) (Newton on its
+        derivative). Both need the data: the Fit keeps a read-only view of it
     :raises: DataError: a value <= 0, NaN, inf, empty or non-numeric data;
         NoMaximumError: all values equal (the likelihood grows without bound as
         k -> inf)
@@ -46,6 +61,7 @@ class Weibull(Family):
     support = POSITIVE_REALS.text
     domains = {"shape": POSITIVE, "scale": POSITIVE}
     _support = POSITIVE_REALS
+    keeps_data = True  # the profile likelihood and the observed information need x
 
     def estimate(self, x):
         n = x.size
@@ -146,6 +162,47 @@ class Weibull(Family):
             - power_sum
         )
 
+    def information(self, fit, kind):
+        n, shape, scale = fit.n, fit.params["shape"], fit.params["scale"]
+        if kind == "expected":
+            gap = 1 - EULER_GAMMA
+            return n * np.array(
+                [
+                    [(gap * gap + math.pi**2 / 6) / shape**2, -gap / scale],
+                    [-gap / scale, shape**2 / scale**2],
+                ]
+            )
+        t = log_ratio(fit._data, scale)
+
+        def part(block, scratch):
+            w = np.exp(np.multiply(block, shape, out=scratch), out=scratch)
+            wt = np.multiply(w, block)
+            return np.add.reduce(w), np.add.reduce(wt), np.dot(wt, block)
+
+        w_sum, wt_sum, wt2_sum = blockwise(part, t)
+        cross = (n - w_sum - shape * wt_sum) / scale
+        return np.array(
+            [
+                [n / shape**2 + wt2_sum, cross],
+                [cross, shape * ((shape + 1) * w_sum - n) / scale**2],
+            ]
+        )
+
+    def covariance(self, fit, kind):
+        check_kind(self.name, kind)
+        info = self.information(fit, kind)
+        if kind == "observed":
+            return inverse(info)
+        # the determinant n^2 pi^2 / (6 lam^2) in closed form, not as a difference
+        n, scale = fit.n, fit.params["scale"]
+        return inverse(info, det=n * n * math.pi**2 / (6 * scale * scale))
+
+    def profiler(self, fit):
+        return _Profile(fit)
+
+    def profile_drop(self, fit, name, value, index=None):
+        return _Profile(fit)(name, value)
+
     def standard_errors(self, params, n):
         shape, scale = params["shape"], params["scale"]
         return {
@@ -154,3 +211,71 @@ class Weibull(Family):
             / shape
             * math.sqrt((1 + 6 * (1 - EULER_GAMMA) ** 2 / math.pi**2) / n),
         }
+
+
+class _Profile:
+    """The profile log-likelihoods of one Weibull fit.
+
+    z = log(x / max x) <= 0 is computed once (to a few ulps, also for nearly equal
+    data); each value then costs one pass over z for the shape, a few Newton passes
+    for the scale, warm-started from the last solution.
+    """
+
+    def __init__(self, fit):
+        x = fit._data
+        self.n, self.loglik = x.size, fit.loglik
+        self.largest = float(x.max())
+        self.z = log_ratio(x, self.largest)
+        self.z_sum = blockwise(lambda block, scratch: (np.add.reduce(block),), self.z)[
+            0
+        ]
+        self.shape = fit.params["shape"]  # start of the next Newton solve
+
+    def __call__(self, name, value, index=None):
+        profile = self.shape_fixed if name == "shape" else self.scale_fixed
+        return self.loglik - profile(value)
+
+    def shape_fixed(self, shape):
+        """max over the scale: lam^k = mean(x^k), so
+        l = n (log k - log mean(exp(k z)) - log max x - 1) + (k - 1) sum(z)."""
+        n = self.n
+        (power_sum,) = blockwise(
+            lambda block, scratch: (
+                np.add.reduce(np.exp(np.multiply(block, shape, out=scratch))),
+            ),
+            self.z,
+        )
+        return (
+            n * (math.log(shape) - math.log(power_sum / n) - math.log(self.largest) - 1)
+            + (shape - 1) * self.z_sum
+        )
+
+    def scale_fixed(self, scale):
+        """max over the shape: k is the root of the decreasing
+        n / k + sum(t) - sum(t exp(k t)), t = log(x / scale) = z - c, and
+        l = n log k + k sum(t) - sum(exp(k t)) - sum(log x)."""
+        n = self.n
+        c = float(log_ratio(np.array([scale]), self.largest)[0])  # log(scale / max x)
+        t_sum = self.z_sum - n * c
+
+        def score(k):
+            def part(block, scratch):
+                t = np.subtract(block, c, out=scratch)
+                w = np.exp(k * t)  # inf where k t overflows: the score is -inf there
+                power_sum = np.add.reduce(w)
+                wt = np.multiply(w, t, out=w)
+                return power_sum, np.add.reduce(wt), np.dot(wt, t)
+
+            with np.errstate(over="ignore", invalid="ignore"):
+                power_sum, wt_sum, wt2_sum = blockwise(part, self.z)
+            value = n / k + t_sum - wt_sum
+            # zero to the rounding of its terms: stop here (a smaller Newton step
+            # would round away, and the solver would bisect toward it instead)
+            if abs(value) <= SCORE_NOISE * (n / k + abs(t_sum) + abs(wt_sum)):
+                value = 0.0
+            return value, -n / (k * k) - wt2_sum, power_sum
+
+        shape, _, power_sum, _ = solve(score, self.shape, increasing=False)
+        self.shape = shape
+        log_sum = self.z_sum + n * math.log(self.largest)
+        return n * math.log(shape) + shape * t_sum - power_sum - log_sum
