@@ -40,6 +40,8 @@ import mlelib  # noqa: E402
 # repeat a call until about this long has passed (at least MIN_REPEATS)
 SECONDS_PER_MEASUREMENT = 0.4
 MIN_REPEATS, MAX_REPEATS = 3, 51
+# a call faster than this is timed in batches of calls per round
+BATCH_SECONDS = 0.002
 
 
 def data_for(family: str, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -120,9 +122,12 @@ def interleaved_medians(
     mlelib, peer, ...) so that a change in machine load hits all of them alike. Each
     call runs at least MIN_REPEATS times (once if a single run takes
     SINGLE_RUN_SECONDS), more while the budget lasts; a call that has used the budget on
-    its own (scipy's Weibull fit at 1e6) stops at MIN_REPEATS."""
+    its own (scipy's Weibull fit at 1e6) stops at MIN_REPEATS. A call faster than
+    BATCH_SECONDS is timed as a batch of calls per round (as timeit does), so that
+    microsecond calls are not measured against the clock's own overhead."""
     for call in calls.values():  # warm up code paths and caches on a small slice
         call(data[:100])
+    batch = {name: _batch_size(call, data) for name, call in calls.items()}
     times = {name: [] for name in calls}
     start = time.perf_counter()
     for _ in range(MAX_REPEATS):
@@ -134,8 +139,9 @@ def interleaved_medians(
             ):
                 continue
             t0 = time.perf_counter()
-            call(data)
-            done.append(time.perf_counter() - t0)
+            for _ in range(batch[name]):
+                call(data)
+            done.append((time.perf_counter() - t0) / batch[name])
         if (
             all(
                 len(done) >= MIN_REPEATS or done[0] > SINGLE_RUN_SECONDS
@@ -145,6 +151,14 @@ def interleaved_medians(
         ):
             break
     return {name: (statistics.median(done), len(done)) for name, done in times.items()}
+
+
+def _batch_size(call, data) -> int:
+    """How many calls make one timed round last about BATCH_SECONDS (at least one)."""
+    t0 = time.perf_counter()
+    call(data)
+    single = time.perf_counter() - t0
+    return max(1, min(1000, int(BATCH_SECONDS / max(single, 1e-9))))
 
 
 def peak_extra_bytes(call) -> int:
