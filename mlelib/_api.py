@@ -16,6 +16,7 @@ from .geometric import Geometric
 from .laplace import Laplace
 from .lognormal import Lognormal
 from .normal import Normal
+from .normal_mixture import NormalMixture
 from .poisson import Poisson
 from .uniform import Uniform
 from .weibull import Weibull
@@ -36,6 +37,7 @@ FAMILIES: MappingProxyType[str, Family] = MappingProxyType(
             Uniform(),
             Weibull(),
             Gamma(),
+            NormalMixture(),
         )
     }
 )
