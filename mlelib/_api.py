@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from types import MappingProxyType
 
+from . import _censored
 from ._family import Family
 from ._fit import Fit
 from .bernoulli import Bernoulli
@@ -63,25 +64,34 @@ def family(name) -> Family:
     )
 
 
-def fit(family_name, data, **known) -> Fit:
+def fit(family_name, data, censored=None, **known) -> Fit:
     """Maximum-likelihood fit of ``data`` by the family ``family_name`` (see
     ``mlelib.FAMILIES``).
 
     Known (fixed) parameters are keywords: ``fit("binomial", data, trials=10)``. Raises
     DataError for unusable data, NoMaximumError when the likelihood has no maximum,
     ValueError for an unknown family or keyword.
+
+    ``censored``: a boolean mask, True where ``data[i]`` is a right-censoring time (the
+    lifetime exceeds it), for exponential, weibull, gamma, lognormal and normal; None
+    or all False is the uncensored fit (see ``mlelib._censored`` for the estimators).
     """
     found = (
         _BY_NAME.get(family_name) if type(family_name) is str else None
     )  # the common case, fast
+    if censored is not None:
+        return _censored.fit(found or family(family_name), data, censored, known)
     return (found or family(family_name)).fit(data, **known)
 
 
-def loglik(family_name, data, **params_and_known) -> float:
+def loglik(family_name, data, censored=None, **params_and_known) -> float:
     """The log-likelihood of ``data`` under ``family_name`` at the given parameters,
-    e.g. ``loglik("normal", data, mu=0.0, sigma2=1.0)``.
+    e.g. ``loglik("normal", data, mu=0.0, sigma2=1.0)``; with ``censored`` (a boolean
+    mask, see :func:`fit`) sum_F log f(x) + sum_C log S(x).
 
     Raises DataError for unusable data, ValueError for an unknown family, a missing or
     unknown parameter name, or a parameter outside the parameter space.
     """
+    if censored is not None:
+        return _censored.loglik(family(family_name), data, censored, params_and_known)
     return family(family_name).loglik(data, **params_and_known)

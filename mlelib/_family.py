@@ -8,6 +8,7 @@ import numbers
 
 import numpy as np
 
+from . import _censored
 from ._data import Support, as_floats, show
 from ._errors import DataError
 from ._fit import Fit
@@ -82,8 +83,11 @@ class Family:
     intervals = None  # Wald; a family with other intervals sets its own function
     keeps_data = False
 
-    def fit(self, data, **known) -> Fit:
-        """The maximum-likelihood fit of ``data`` (see the family's docstring)."""
+    def fit(self, data, censored=None, **known) -> Fit:
+        """The maximum-likelihood fit of ``data`` (see the family's docstring);
+        ``censored``: a boolean mask of right-censored values (see mlelib.fit)."""
+        if censored is not None:
+            return _censored.fit(self, data, censored, known)
         if isinstance(data, np.ma.MaskedArray):
             return unmasked(self.fit, data, known)
         if known:
@@ -156,9 +160,11 @@ class Family:
             )
         return fit.loglik - self.profile_drop(fit, name, value, index)
 
-    def loglik(self, data, **values) -> float:
+    def loglik(self, data, censored=None, **values) -> float:
         """The log-likelihood of ``data`` at the given parameters (and known
-        parameters)."""
+        parameters); ``censored``: a boolean mask of right-censored values."""
+        if censored is not None:
+            return _censored.loglik(self, data, censored, values)
         if isinstance(data, np.ma.MaskedArray):
             return unmasked(self.loglik, data, values)
         self._reject_unexpected(values, self.params + self.known, "loglik")

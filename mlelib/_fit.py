@@ -73,12 +73,14 @@ def _same(a, b) -> bool:
     return a == b
 
 
-def _rebuild(family, params, loglik, n, se, iterations, known, model, data) -> Fit:
+def _rebuild(
+    family, params, loglik, n, se, iterations, known, model, data, failures=None
+) -> Fit:
     """A Fit from its pickled fields, arrays made read-only again."""
     params = {name: _frozen(value) for name, value in params.items()}
     se = {name: _frozen(value) for name, value in se.items()}
     data = None if data is None else _frozen(data)
-    return Fit(family, params, loglik, n, se, iterations, known, model, data)
+    return Fit(family, params, loglik, n, se, iterations, known, model, data, failures)
 
 
 def wald(fit: Fit, z: float) -> dict:
@@ -128,6 +130,8 @@ class Fit:
     :known: the known (fixed) parameters used, e.g. ``{"trials": 10}``
     :aic, bic: ``2 k - 2 loglik`` and ``k log n - 2 loglik``, k the number of estimated
         parameters
+    :failures: for a right-censored fit (``fit(..., censored=mask)``) the number d of
+        failures (uncensored values; ``n - failures`` were censored), else None
 
     and the methods :meth:`ci` (Wald or profile-likelihood intervals), :meth:`cov`
     (inverse expected or observed information) and :meth:`profile` (the profile
@@ -155,6 +159,7 @@ class Fit:
         known: Mapping | None = None,
         model=None,
         data: np.ndarray | None = None,
+        failures: int | None = None,
     ):
         # the families pass plain floats; this runs on every fit, so it writes the
         # instance dict directly instead of calling object.__setattr__
@@ -172,6 +177,7 @@ class Fit:
         # made by hand, which has Wald intervals, and aic / bic with k = len(params)
         fields["_model"] = model
         fields["_data"] = data  # read-only view of the data, or None (see above)
+        fields["failures"] = failures  # None: not censored
 
     def __setattr__(self, name, value):
         raise AttributeError(f"a Fit is immutable: cannot set {name}")
@@ -189,6 +195,7 @@ class Fit:
             dict(self.known),
             self._model,
             self._data,
+            self.failures,
         )
 
     def _fields(self) -> tuple:
@@ -199,6 +206,7 @@ class Fit:
             self.iterations,
             tuple(self.params),
             tuple(sorted(self.known.items())),
+            self.failures,
         )
 
     def __eq__(self, other):
@@ -293,11 +301,13 @@ class Fit:
             "'wald', 'profile'"
         )
 
-    def cov(self, kind: str = "expected") -> np.ndarray:
+    def cov(self, kind: str | None = None) -> np.ndarray:
         """The inverse of the Fisher information of the whole sample at the MLE, a
         read-only 2-D array with rows and columns in parameter order.
 
-        :kind: ``"expected"``: the expected information n I(theta) at the estimate;
+        :kind: None (the default): the kind ``se`` comes from, ``"observed"`` for a
+            censored fit, else ``"expected"``.
+            ``"expected"``: the expected information n I(theta) at the estimate;
             the square roots of the diagonal are ``se`` (uniform excepted).
             ``"observed"``: minus the Hessian of the log-likelihood at the estimate,
             analytic per family. They coincide at the MLE for the exponential
@@ -317,6 +327,8 @@ class Fit:
             with ``"observed"`` (the log-likelihood is piecewise linear in mu, so
             its Hessian does not exist at the median)
         """
+        if kind is None:
+            kind = "expected" if self.failures is None else "observed"
         return self._family_object("cov").covariance(self, kind)
 
     def profile(self, name: str, value: float, index: int | None = None) -> float:
@@ -337,9 +349,15 @@ class Fit:
     def _title(self) -> str:
         known = "".join(f", {name}={value}" for name, value in self.known.items())
         return (
-            f"mlelib.Fit: {self.family}{known}, n={self.n}, loglik={self.loglik:.6g}, "
+            f"mlelib.Fit: {self.family}{known}, n={self.n}{self._censoring()}, "
+            f"loglik={self.loglik:.6g}, "
             f"iterations={self.iterations}"
         )
+
+    def _censoring(self) -> str:
+        if self.failures is None:
+            return ""
+        return f" ({self.failures} failures, {self.n - self.failures} censored)"
 
     def _rows(self) -> list[tuple[str, str, str]]:
         rows = []
