@@ -284,7 +284,9 @@ def test_a_location_that_cancels_to_zero_is_exact_to_its_scale():
 
 
 def test_every_family_has_hard_cases():
-    assert {family for family, *_ in CASES} == set(mlelib.FAMILIES)
+    # the mixture has no exact reference (EM finds local maxima): see
+    # test_mlelib_mixture.py
+    assert {family for family, *_ in CASES} == set(mlelib.FAMILIES) - {"normal_mixture"}
 
 
 # --- where the MLE is not representable in float64: a clear error -------------------
