@@ -59,6 +59,9 @@ def data_for(family: str, n: int, rng: np.random.Generator) -> np.ndarray:
         "uniform": lambda: rng.uniform(2.0, 5.0, n),
         "weibull": lambda: 80.0 * rng.weibull(1.5, n),
         "gamma": lambda: rng.gamma(2.0, 3.0, n),
+        "normal_mixture": lambda: np.where(
+            rng.random(n) < 0.4, rng.normal(-1.0, 1.0, n), rng.normal(2.5, 0.7, n)
+        ),
     }[family]()
 
 
