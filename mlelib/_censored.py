@@ -85,21 +85,20 @@ def censoring_mask(family: str, censored, size: int) -> np.ndarray:
         nan = np.flatnonzero(np.isnan(mask))
         i = int(nan[0]) if nan.size else 0
         problem = "is NaN" if nan.size else "is a float, not a boolean"
-    else:
-        bad = [
-            i
-            for i, v in enumerate(mask.tolist())
-            if not isinstance(v, (bool, np.bool_))
-        ]
-        i = bad[0] if bad else 0
         value = mask[i]
+    else:
+        # strings (numpy turns [False, "yes"] into strings), None, objects
+        items = censored if isinstance(censored, (list, tuple)) else mask.tolist()
+        bad = [i for i, v in enumerate(items) if not isinstance(v, (bool, np.bool_))]
+        i = bad[0] if bad else 0
+        value = items[i]
         problem = (
             "is NaN"
             if isinstance(value, float) and math.isnan(value)
             else "is not a boolean"
         )
     raise DataError(
-        f"{family}: censored value {show(mask[i])} at index {i} {problem}; the mask "
+        f"{family}: censored value {show(value)} at index {i} {problem}; the mask "
         "must hold True (censored) or False (failure)",
         index=i,
     )
@@ -166,7 +165,7 @@ def _fit(family, x, mask, known):
                 "censored value exceeds them; the likelihood grows without bound as "
                 "the spread -> 0, so it has no maximum"
             )
-    values, iterations = kernel.estimate(failures, survivors)
+    values, iterations = kernel.estimate(failures, survivors, x)
     params = dict(zip(family.params, values))
     model = Censored(family, kernel, failures, survivors)
     loglik = model.loglik(params)
@@ -227,13 +226,13 @@ class Censored:
 
     def __init__(self, family, kernel, failures, survivors):
         self.family, self.kernel = family, kernel
-        self.name, self.params, self.domains = (
-            family.name,
-            family.params,
-            family.domains,
-        )
         self.failures = read_only(failures)
         self.survivors = read_only(survivors)
+
+    # the family's, not copies: its domains hold functions, which do not pickle
+    name = property(lambda self: self.family.name)
+    params = property(lambda self: self.family.params)
+    domains = property(lambda self: self.family.domains)
 
     def loglik(self, params: dict) -> float:
         return _loglik(self.family, self.kernel, self.failures, self.survivors, params)
@@ -391,8 +390,8 @@ class ExponentialKernel(Kernel):
             np.array([[-d / rate**2]]),
         )
 
-    def estimate(self, failures, survivors):
-        total = float(np.sum(failures) + np.sum(survivors))
+    def estimate(self, failures, survivors, x):
+        total = float(np.sum(x))  # T, the total time on test
         if total == 0:
             raise NoMaximumError(
                 f"exponential: all {failures.size + survivors.size} values are 0; the "
@@ -441,12 +440,11 @@ class WeibullKernel(Kernel):
         )
         return value, gradient, hessian
 
-    def estimate(self, failures, survivors):
-        x = np.concatenate([failures, survivors])
+    def estimate(self, failures, survivors, x):
         d = failures.size
         largest = float(x.max())
         z = log_ratio(x, largest)  # <= 0: x^k / max^k never overflows
-        z_fail_mean = float(z[:d].mean())
+        z_fail_mean = float(log_ratio(failures, largest).mean())
         spread = float(z.std())
         start = math.pi / (math.sqrt(6) * spread) if spread > 0 else 1.0
 
@@ -522,8 +520,8 @@ class GaussianKernel(Kernel):
         )
         return value, gradient, hessian
 
-    def estimate(self, failures, survivors):
-        y = self._y(np.concatenate([failures, survivors]))
+    def estimate(self, failures, survivors, x):
+        y = self._y(x)
         start = (float(y.mean()), float(y.var()))
         terms = functools.partial(self.terms, failures, survivors)
         params, steps = maximise(terms, start, self.positive)
@@ -544,7 +542,10 @@ SMALL_Q = 1e-280
 def log_upper_gamma(a, y):
     """log Q(a, y), Q the regularised upper incomplete gamma function, also where Q
     underflows (Legendre's continued fraction, y > a + 1 there)."""
-    a, y = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(y, dtype=float))
+    a, y = np.broadcast_arrays(
+        np.atleast_1d(np.asarray(a, dtype=float)),
+        np.atleast_1d(np.asarray(y, dtype=float)),
+    )
     q = gammaincc(a, y)
     with np.errstate(divide="ignore"):
         out = np.log(q)
@@ -637,10 +638,10 @@ class GammaKernel(Kernel):
             np.array([[h_aa, h_at], [h_at, h_tt]]),
         )
 
-    def estimate(self, failures, survivors):
+    def estimate(self, failures, survivors, x):
         from .gamma import Gamma
 
-        start, _, _ = Gamma().estimate(np.concatenate([failures, survivors]))
+        start, _, _ = Gamma().estimate(x)
         terms = functools.partial(self.terms, failures, survivors)
         params, steps = maximise(terms, (start["shape"], start["scale"]), self.positive)
         return tuple(float(v) for v in params), steps
