@@ -350,7 +350,7 @@ class NormalMixture(Family):
         return _unstandardised(best, centre, spread, x.size)
 
     def em(self, data, weight, mu, sigma2, max_steps=MAX_STEPS) -> Run:
-        """EM from one start: a :class:`Run` with the parameters it ended at (in the
+        """EM from one start: a ``Run`` (named tuple) with the parameters it ended at (in the
         start's label order), ``trace`` (the log-likelihood at the start and after
         each step: it never decreases), ``iterations``, ``converged`` (stopped by
         the 1e-10 relative gain rule) and ``degenerate`` (a component collapsed or
