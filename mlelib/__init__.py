@@ -25,6 +25,11 @@ inverse expected or observed information), ``ci(level, method="wald" | "profile"
 (Wald or likelihood-ratio intervals) and ``profile(name, value)`` (the profile
 log-likelihood). Data may be any 1-D sequence, iterable, numpy or masked
 array (the mask is honoured) or pandas Series of real numbers.
+
+Right-censored lifetimes: ``fit(family, times, censored=mask)`` and
+``loglik(family, times, censored=mask, **params)`` (exponential, weibull, gamma,
+lognormal, normal), ``mask[i]`` True where the lifetime exceeds ``times[i]``; the Fit
+counts its ``failures`` and takes ``se`` from the observed information.
 """
 
 from ._api import FAMILIES, fit, loglik

@@ -330,7 +330,7 @@ def maximise(terms, start, positive, free=(0, 1)):
             trial = params.copy()
             trial[free] = np.where(
                 positive[free],
-                params[free] * np.exp(t * step),
+                params[free] * np.exp(np.where(positive[free], t * step, 0.0)),
                 params[free] + t * step,
             )
             result = terms(trial)

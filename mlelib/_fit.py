@@ -125,7 +125,7 @@ class Fit:
     :n: the number of observations
     :se: ``{name: standard error}`` from the Fisher information at the estimate (each
         family's docstring says whether expected or observed; uniform: the exact
-        sampling distribution)
+        sampling distribution; a censored fit: observed)
     :iterations: Newton steps taken (0 for closed forms)
     :known: the known (fixed) parameters used, e.g. ``{"trials": 10}``
     :aic, bic: ``2 k - 2 loglik`` and ``k log n - 2 loglik``, k the number of estimated

@@ -22,6 +22,9 @@ class Exponential(Family):
     :se: expected information n / rate^2: se(rate) = rate / sqrt(n)
     :observed: n / rate^2 (the same: the second derivative does not involve x)
     :profile: l(rate_hat) - l(rate) = n (r - 1 - log r), r = rate / rate_hat
+    :censored: ``fit(..., censored=mask)``: rate = d / T (d failures, T the total
+        time on test, sum of all values), closed form; se from the observed
+        information d / rate^2, se(rate) = rate / sqrt(d)
     :raises: DataError: a negative value, NaN, inf, empty or non-numeric data;
         NoMaximumError: every value is 0 (the likelihood grows without bound as
         rate -> inf); DataError also when the values are so small (subnormal) that the

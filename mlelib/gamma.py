@@ -106,6 +106,10 @@ class Gamma(Family):
         Scale theta fixed: a solves digamma(a) = log(r) - s, r = mean(x) / theta
         (Newton), drop n (A(a_hat) - a_hat s - A(a) + a s + a (u - log1p(u))),
         u = r / a - 1
+    :censored: ``fit(..., censored=mask)``: log S = log gammaincc(a, x / theta);
+        Newton on (log a, log theta) with a line search, from the uncensored fit; se
+        from the observed information (shape derivatives of log S by Richardson-
+        extrapolated differences)
     :raises: DataError: a value <= 0, NaN, inf, empty or non-numeric data, or a scale
         outside the normal float64 range; NoMaximumError: all values equal (the
         likelihood grows without bound as a -> inf)

@@ -35,6 +35,9 @@ class Lognormal(Family):
         se(sigma2) = sigma2 sqrt(2 / n); the observed information equals it at the
         MLE
     :profile: as for the normal on log x (the Jacobian -sum(log x) cancels)
+    :censored: ``fit(..., censored=mask)``: log S = log_ndtr(-(log x - mu) / sigma);
+        Newton on (mu, log sigma2) with a line search; se from the observed
+        information (analytic)
     :raises: DataError: a value <= 0, NaN, inf, empty or non-numeric data;
         NoMaximumError: all values equal (sigma2 = 0). Nearly equal data: log x is
         taken as log(x / c) without cancellation, so sigma2 keeps its digits

@@ -146,6 +146,9 @@ class Normal(Family):
     :profile: mu = m: sigma2 = sigma2_hat + (m - mu_hat)^2, drop
         n log(1 + (m - mu_hat)^2 / sigma2_hat) / 2; sigma2 = v: mu = mu_hat, drop
         n (r - 1 - log r) / 2, r = sigma2_hat / v
+    :censored: ``fit(..., censored=mask)``: log S = log_ndtr(-(x - mu) / sigma);
+        Newton on (mu, log sigma2) with a line search; se from the observed
+        information (analytic)
     :raises: DataError: NaN, inf, empty or non-numeric data, or a sigma2 outside the
         normal float64 range (say which way to rescale the data); NoMaximumError: all
         values equal

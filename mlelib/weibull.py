@@ -51,6 +51,10 @@ class Weibull(Family):
         l = n (log k - log mean(x^k) - 1) + (k - 1) sum(log x); scale lam fixed: k
         maximises the concave n log k + k sum(t) - sum(exp(k t)) (Newton on its
         derivative). Both need the data: the Fit keeps a read-only view of it
+    :censored: ``fit(..., censored=mask)``: the shape solves the censored profile
+        equation sum_all x^k log x / sum_all x^k - 1/k - mean_F(log x) = 0 (Newton,
+        bracket-safeguarded), scale^k = sum_all x^k / d; se from the observed
+        information (the formula above with n -> d, sums over all values)
     :raises: DataError: a value <= 0, NaN, inf, empty or non-numeric data;
         NoMaximumError: all values equal (the likelihood grows without bound as
         k -> inf)
