@@ -17,7 +17,16 @@ gamma, lognormal and normal by a two-parameter Newton iteration on (mu, log sigm
 step is below 1e-13 (relative). Standard errors come from the observed information
 (minus the Hessian at the MLE, analytic but for the gamma's derivatives in the shape of
 log S, which are Richardson-extrapolated central differences): the expected
-information depends on the censoring mechanism, which is not modelled.
+information depends on the censoring mechanism, which is not modelled, so
+``cov("expected")`` is refused and ``cov()`` gives the observed one.
+
+The Fit has ``n`` = all values and ``failures`` = d; Wald and profile intervals work
+(the profile maximises over the other parameter by the same Newton iteration); aic and
+bic use k = 2 (1 for the exponential) and log n with n all values. Every value, failure
+or censoring time, must lie in the family's support. The mask must be boolean (0/1
+integers are refused: see censoring_mask). No failures, or failures all equal with no
+censored value beyond them, raise NoMaximumError. censored=None or all False is the
+uncensored fit itself.
 """
 
 from __future__ import annotations
