@@ -82,6 +82,7 @@ class Family:
 
     intervals = None  # Wald; a family with other intervals sets its own function
     keeps_data = False
+    se_kind = "expected"  # the information the standard errors come from
 
     def fit(self, data, censored=None, **known) -> Fit:
         """The maximum-likelihood fit of ``data`` (see the family's docstring);

@@ -305,8 +305,8 @@ class Fit:
         """The inverse of the Fisher information of the whole sample at the MLE, a
         read-only 2-D array with rows and columns in parameter order.
 
-        :kind: None (the default): the kind ``se`` comes from, ``"observed"`` for a
-            censored fit, else ``"expected"``.
+        :kind: None (the default): the kind ``se`` comes from: ``"observed"`` for a
+            censored fit and for normal_mixture, else ``"expected"``.
             ``"expected"``: the expected information n I(theta) at the estimate;
             the square roots of the diagonal are ``se`` (uniform excepted).
             ``"observed"``: minus the Hessian of the log-likelihood at the estimate,
@@ -328,7 +328,11 @@ class Fit:
             its Hessian does not exist at the median)
         """
         if kind is None:
-            kind = "expected" if self.failures is None else "observed"
+            kind = (
+                "observed"
+                if self.failures is not None
+                else getattr(self._model, "se_kind", "expected")
+            )
         return self._family_object("cov").covariance(self, kind)
 
     def profile(self, name: str, value: float, index: int | None = None) -> float:

@@ -275,6 +275,7 @@ class NormalMixture(Family):
     """
 
     name = "normal_mixture"
+    se_kind = "observed"
     params = ("weight", "mu", "sigma2")
     known = ("components",)
     support = REALS.text

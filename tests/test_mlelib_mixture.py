@@ -368,3 +368,9 @@ def test_expected_information_is_the_integral_of_the_score_outer_product():
     free = [0, 2, 3, 4, 5]
     cov = np.linalg.inv(information)
     np.testing.assert_allclose(f.cov("expected")[np.ix_(free, free)], cov, rtol=1e-8)
+
+
+def test_default_covariance_is_the_observed_one_the_se_come_from():
+    fit = mlelib.fit("normal_mixture", two_components(8))
+    np.testing.assert_array_equal(fit.cov(), fit.cov(kind="observed"))
+    assert not np.array_equal(fit.cov(), fit.cov(kind="expected"))
