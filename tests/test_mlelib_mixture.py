@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pytest
 from scipy import integrate, optimize, special, stats
+from test_mlelib_inference import numeric_hessian
 
 import mlelib
 
@@ -303,18 +304,7 @@ def numeric_observed_covariance(x, f):
     def loglik(t):
         return scipy_loglik(x, [t[0], 1 - t[0]], t[1:3], t[3:5])
 
-    k = theta.size
-    hessian = np.empty((k, k))
-    for i in range(k):
-        for j in range(k):
-            ei, ej = np.eye(k)[i] * steps[i], np.eye(k)[j] * steps[j]
-            hessian[i, j] = (
-                loglik(theta + ei + ej)
-                - loglik(theta + ei - ej)
-                - loglik(theta - ei + ej)
-                + loglik(theta - ei - ej)
-            ) / (4 * steps[i] * steps[j])
-    return np.linalg.inv(-hessian)
+    return np.linalg.inv(-numeric_hessian(loglik, theta, steps))
 
 
 def test_observed_covariance_is_the_inverse_numeric_hessian():
