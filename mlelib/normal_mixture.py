@@ -249,7 +249,7 @@ class NormalMixture(Family):
         stopped at 5000 steps a RuntimeWarning says so (its estimate is still
         returned: every EM step raises the likelihood). ``iterations`` counts the EM
         steps of the returned run (not the Newton steps)
-    :degenerate: a run is discarded when a component's variance falls below 1e-12 of
+    :collapse: a run is discarded when a component's variance falls below 1e-12 of
         the sample variance (it is collapsing onto a point) or its expected count
         n weight_k below 1e-6; if every run is discarded, NoMaximumError. Spurious
         local maxima with a small but finite variance are not excluded: EM's best is
@@ -267,8 +267,9 @@ class NormalMixture(Family):
         positive definite. Wald intervals only: ``ci(method="profile")`` and ``profile``
         raise (a profile needs a constrained EM per value). k = 3K - 1 in aic / bic
     :K = 1: the normal fit (closed form, iterations 0), weight = [1.0]
-    :trace: ``FAMILIES["normal_mixture"].trace(x)`` is the log-likelihood after each
-        step of the returned run, ``.em(x, weight, mu, sigma2)`` runs EM from a start
+    :trace: the family object's ``trace(x)`` (``mlelib.FAMILIES`` holds it) is the
+        log-likelihood after each step of the returned run, and its
+        ``em(x, weight, mu, sigma2)`` runs EM from a start
     :raises: DataError: NaN, inf, empty or non-numeric data, components not a
         positive integer; NoMaximumError: fewer than 2K distinct values (too few or
         too tied: no component may rest on a single value), or every run degenerate
