@@ -21,3 +21,13 @@ class NoMaximumError(ValueError):
     """The data are valid but the likelihood has no maximum in the parameter space (for
     example a normal sample whose values are all equal: the likelihood grows without
     bound as sigma2 -> 0)."""
+
+
+def unrepresentable(family: str, estimate: str, value: float) -> DataError:
+    """The error for an MLE outside the normal float64 range, saying which way to
+    rescale the data; ``estimate`` describes it, e.g. ``"b = ... = 1e-320"``."""
+    return DataError(
+        f"{family}: the MLE {estimate} is outside the normal float64 range; "
+        + ("divide" if value > 1 else "multiply")
+        + " the data by a constant"
+    )

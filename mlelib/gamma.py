@@ -9,7 +9,7 @@ from scipy.special import digamma, gammaln, zeta
 
 from ._blocks import blockwise, scaled_mean, sum_and_log_sum
 from ._data import POSITIVE_REALS
-from ._errors import DataError
+from ._errors import unrepresentable
 from ._family import POSITIVE, Family
 from ._likelihood import check_kind, inverse
 from ._newton import solve
@@ -151,11 +151,8 @@ class Gamma(Family):
         shape, steps, _, _ = solve(score, start)
         scale = mean / shape
         if not TINY <= scale <= HUGE:
-            raise DataError(
-                f"gamma: the MLE scale = mean(x) / shape = {mean!r} / {shape!r} is "
-                "outside the float64 range; "
-                + ("divide" if scale > 1 else "multiply")
-                + " the data by a constant"
+            raise unrepresentable(
+                "gamma", f"scale = mean(x) / shape = {mean!r} / {shape!r}", scale
             )
         # a log a - a - lgamma(a) by Stirling's series at large a (it cancels there)
         loglik = n * (a_log_a_minus_a_minus_lgamma(shape) - shape * s) - log_total

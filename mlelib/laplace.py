@@ -8,7 +8,7 @@ import numpy as np
 
 from ._blocks import reductions, sum_abs_dev
 from ._data import REALS
-from ._errors import DataError
+from ._errors import unrepresentable
 from ._family import POSITIVE, REAL, Family
 from ._likelihood import ratio_drop
 from ._precise import HUGE, TINY
@@ -109,12 +109,7 @@ class Laplace(Family):
         if b == 0:
             raise no_spread(self.name, x, "b")
         if not TINY <= b <= HUGE:
-            raise DataError(
-                f"laplace: the MLE b = mean(abs(x - median)) = {b!r} is outside the "
-                "normal float64 range; "
-                + ("divide" if b > 1 else "multiply")
-                + " the data by a constant"
-            )
+            raise unrepresentable("laplace", f"b = mean(abs(x - median)) = {b!r}", b)
         return {"mu": mu, "b": b}, -n * (_log_two(b) + 1), 0
 
     def log_density_sum(self, x, mu, b):
