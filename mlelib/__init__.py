@@ -26,14 +26,29 @@ inverse expected or observed information), ``ci(level, method="wald" | "profile"
 log-likelihood). Data may be any 1-D sequence, iterable, numpy or masked
 array (the mask is honoured) or pandas Series of real numbers.
 
+Data that do not fit in memory: ``fit_chunks(family, chunks, **known)`` fits a
+sequence, stream or callable of 1-D arrays (a memory-mapped file read in slices), and
+``fit(family, x)`` with a 1-D Dask array ``x`` runs the same computation as Dask tasks
+(threads, or a ``dask.distributed`` cluster when a client is active). Both return the
+same Fit as the in-memory fit, from statistics of each chunk that merge (see
+``FAMILIES[name].statistics`` and ``.merge``).
+
 Right-censored lifetimes: ``fit(family, times, censored=mask)`` and
 ``loglik(family, times, censored=mask, **params)`` (exponential, weibull, gamma,
 lognormal, normal), ``mask[i]`` True where the lifetime exceeds ``times[i]``; the Fit
 counts its ``failures`` and takes ``se`` from the observed information.
 """
 
-from ._api import FAMILIES, fit, loglik
+from ._api import FAMILIES, fit, fit_chunks, loglik
 from ._errors import DataError, NoMaximumError
 from ._fit import Fit
 
-__all__ = ["FAMILIES", "DataError", "Fit", "NoMaximumError", "fit", "loglik"]
+__all__ = [
+    "FAMILIES",
+    "DataError",
+    "Fit",
+    "NoMaximumError",
+    "fit",
+    "fit_chunks",
+    "loglik",
+]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from types import MappingProxyType
 
-from . import _censored
+from . import _censored, _chunks
 from ._family import Family
 from ._fit import Fit
 from .bernoulli import Bernoulli
@@ -95,3 +95,21 @@ def loglik(family_name, data, censored=None, **params_and_known) -> float:
     if censored is not None:
         return _censored.loglik(family(family_name), data, censored, params_and_known)
     return family(family_name).loglik(data, **params_and_known)
+
+
+def fit_chunks(family_name, chunks, **known) -> Fit:
+    """The maximum-likelihood fit of data that arrive in chunks: the same Fit as
+    ``fit(family_name, np.concatenate(chunks), **known)`` (to rounding), without ever
+    holding all the data.
+
+    ``chunks``: a sequence of 1-D arrays, a one-shot iterator of them (for families
+    that need one pass), or a zero-argument callable returning a fresh iterable of them
+    (data streamed from disk; called once per pass). Empty chunks are skipped. Each
+    family merges small statistics of the chunks (see ``mlelib._chunks``); weibull
+    takes a pass per Newton step, laplace bracketing passes for its exact median. The
+    Fit keeps no data: the observed information and profile of weibull, and the
+    profile of the laplace mu, need a fit in memory. normal_mixture and censored data
+    are not supported. A bad value raises DataError naming the chunk (``.chunk``) and
+    the index within it (``.index``).
+    """
+    return _chunks.fit(family(family_name), _chunks.Chunks(chunks), known)

@@ -125,8 +125,10 @@ def sum_and_log_sum(x: np.ndarray) -> tuple[float, float]:
     return blockwise(part, x)  # log(0) = -inf and log(-1) = nan show in the log sum
 
 
-def mean_and_m2(y: np.ndarray, log: bool = False) -> tuple[float, float]:
-    """(mean, sum of squared deviations from the mean) of y, or of log(y) when ``log``.
+def mean_and_m2(y: np.ndarray, log: bool = False, split: bool = False) -> tuple:
+    """(mean, sum of squared deviations from the mean) of y, or of log(y) when ``log``;
+    with ``split``, (mean, the mean's rounding error, m2): mean + error is the mean to
+    about eps times the standard deviation (for merging chunks, see normal.moments).
 
     n <= BLOCK: two passes over the values (mean, then squared deviations). Larger n:
     one pass of sums shifted by the first block's mean c, (sum(v - c), sum((v - c)^2)),
@@ -142,9 +144,12 @@ def mean_and_m2(y: np.ndarray, log: bool = False) -> tuple[float, float]:
             values = np.log(y) if log else y
             mean = float(np.add.reduce(values)) / n
             if not math.isfinite(mean):
-                return mean, math.nan
+                return (mean, 0.0, math.nan) if split else (mean, math.nan)
             deviations = values - mean
-            return mean, float(np.dot(deviations, deviations))
+            m2 = float(np.dot(deviations, deviations))
+            if split:
+                return mean, float(np.add.reduce(deviations)) / n, m2
+            return mean, m2
 
     shift = None
 
@@ -159,7 +164,7 @@ def mean_and_m2(y: np.ndarray, log: bool = False) -> tuple[float, float]:
     with np.errstate(all="ignore"):  # NaN, inf, overflow: callers check m2
         s1, s2 = blockwise(part, y)
         if not math.isfinite(shift):
-            return shift, math.nan
+            return (shift, 0.0, math.nan) if split else (shift, math.nan)
         mean = shift + s1 / n
         if s1 * s1 / n > s2 / 2:  # the shift was far off: shift by the mean
             shift = mean
@@ -167,6 +172,8 @@ def mean_and_m2(y: np.ndarray, log: bool = False) -> tuple[float, float]:
                 lambda block, scratch: _shifted_sums(block, scratch, shift, log), y
             )
             mean = shift + s1 / n
+    if split:  # mean = shift + s1 / n rounded: its error, as in Knuth's two-sum
+        return mean, (shift - mean) + s1 / n, s2 - s1 * s1 / n
     return mean, s2 - s1 * s1 / n
 
 

@@ -9,12 +9,17 @@ class DataError(ValueError):
     parameter is missing or invalid.
 
     ``index`` is the position of the offending value in the data when one value is to
-    blame, else None.
+    blame, else None; for data in chunks (``fit_chunks``, Dask arrays) ``chunk`` is the
+    chunk's number from 0 and ``index`` the position within it.
     """
 
-    def __init__(self, message: str, index: int | None = None):
+    def __init__(self, message: str, index: int | None = None, chunk=None):
         super().__init__(message)
         self.index = index
+        self.chunk = chunk
+
+    def __reduce__(self):  # keeps index and chunk across processes (Dask workers)
+        return DataError, (str(self), self.index, self.chunk)
 
 
 class NoMaximumError(ValueError):

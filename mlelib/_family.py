@@ -8,7 +8,7 @@ import numbers
 
 import numpy as np
 
-from . import _censored
+from . import _censored, _chunks
 from ._data import Support, as_floats, show
 from ._errors import DataError
 from ._fit import Fit
@@ -81,6 +81,14 @@ class Family:
         )
 
     intervals = None  # Wald; a family with other intervals sets its own function
+    # data in chunks (mlelib.fit_chunks, Dask arrays; see _chunks): a family that can
+    # be fitted so defines ``statistics(x, **known)`` (a small summary of one chunk, x
+    # as ``sample`` returns it), ``merge(a, b)`` (associative; default: sums add) and
+    # ``estimate_from(stats, passes, n, **known) -> (params, loglik, iterations,
+    # known)``
+    estimate_from = None
+    chunked_why = "its estimate is not determined by statistics that merge"
+    merge = staticmethod(_chunks.add)
     keeps_data = False
     se_kind = "expected"  # the information the standard errors come from
 
@@ -91,6 +99,8 @@ class Family:
             return _censored.fit(self, data, censored, known)
         if isinstance(data, np.ma.MaskedArray):
             return unmasked(self.fit, data, known)
+        if _chunks.is_dask_array(data):
+            return _chunks.fit(self, _chunks.DaskChunks(self.name, data), known)
         if known:
             self._reject_unexpected(known, self.known, "fit")
         x, known = self.sample(data, **known)
@@ -217,6 +227,16 @@ class CountFamily(Family):
 
     def sample(self, data):
         return self._support.counts(self.name, data), {}
+
+
+def kept_data(fit: Fit, what: str) -> np.ndarray:
+    """The data a Fit keeps; ValueError for a fit from chunks, which keeps none."""
+    if fit._data is None:
+        raise ValueError(
+            f"{fit.family}: {what} needs the data, and a fit from chunks (fit_chunks, "
+            "a Dask array) keeps none; fit the data in memory with mlelib.fit for it"
+        )
+    return fit._data
 
 
 def _read_only_view(x: np.ndarray) -> np.ndarray:

@@ -38,8 +38,17 @@ class Bernoulli(CountFamily):
         return binary_loglik(successes, counts.size - successes, p)
 
     def estimate(self, counts):
-        p = int(np.count_nonzero(counts.values)) / counts.size
-        return {"p": p}, self.log_density_sum(counts, p), 0
+        return self._estimate(counts.size, self.statistics(counts)[0])
+
+    def statistics(self, counts):
+        return (int(np.count_nonzero(counts.values)),)  # successes, exact
+
+    def estimate_from(self, stats, passes, n):
+        return *self._estimate(n, stats[0]), {}
+
+    def _estimate(self, n, successes):
+        p = successes / n
+        return {"p": p}, binary_loglik(float(successes), n - successes, p), 0
 
     def standard_errors(self, params, n):
         return {"p": binary_se(params["p"], n)}

@@ -107,6 +107,27 @@ class Binomial(Family):
             0,
         )
 
+    def statistics(self, counts, trials):
+        """(sum(x), sum(log C(trials, x))); the second is not needed above
+        EXACT_UP_TO trials (the log-likelihood then takes another pass)."""
+        if trials > EXACT_UP_TO:
+            return float(counts.values.sum(dtype=np.float64)), 0.0
+        return self._stats(counts, trials)[1:]
+
+    def estimate_from(self, stats, passes, n, trials):
+        successes, log_coefficients = stats
+        p = successes / (n * trials)
+        if trials > EXACT_UP_TO:  # Loader's form, value by value: another pass
+            (loglik,) = passes(
+                lambda counts: (self.log_density_sum(counts, p, trials),),
+                validated=True,
+            )
+        else:
+            loglik = log_coefficients + binary_loglik(
+                successes, n * trials - successes, p
+            )
+        return {"p": p}, loglik, 0, {"trials": trials}
+
     def log_density_sum(self, counts, p, trials):
         if trials > EXACT_UP_TO:
             # log C(N, x) + x log p + (N - x) log(1 - p) cancels at huge N: Loader's

@@ -114,6 +114,27 @@ class Categorical(Family):
         p = read_only(tally / labels.size)
         return {"p": p}, float(xlogy(tally, p).sum()), 0
 
+    def statistics(self, labels, categories):
+        return np.bincount(labels.values, minlength=categories)  # the tally
+
+    @staticmethod
+    def merge(a, b):
+        if a.size < b.size:
+            a, b = b, a
+        total = a.copy()
+        total[: b.size] += b
+        return total
+
+    def estimate_from(self, tally, passes, n, categories):
+        categories = tally.size  # the largest of the chunks' (all equal if given)
+        if categories > 4 * n + MAX_EXTRA_CATEGORIES:
+            raise DataError(
+                f"categorical: {categories} categories for {n} observations is more "
+                f"than 4 n + {MAX_EXTRA_CATEGORIES}; relabel the data 0..K-1 first"
+            )
+        p = read_only(tally / n)
+        return {"p": p}, float(xlogy(tally, p).sum()), 0, {"categories": categories}
+
     def standard_errors(self, params, n, categories):
         p = params["p"]
         return {"p": read_only(np.sqrt(p * (1 - p) / n))}

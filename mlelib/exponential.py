@@ -49,12 +49,31 @@ class Exponential(Family):
 
     def estimate(self, x):
         n, total = x.size, self._total(x)
+        return self._estimate(n, total, lambda: scaled_mean(x))
+
+    def statistics(self, x):
+        """(sum(x) 2^-64,): finite also where sum(x) overflows."""
+        total = self._total(x)
+        if total == math.inf:
+            total = scaled_mean(x) * x.size  # itself inf beyond float64: caught later
+        return (math.ldexp(total, -64),)
+
+    def estimate_from(self, stats, passes, n):
+        try:
+            total = math.ldexp(stats[0], 64)
+        except OverflowError:
+            total = math.inf
+        return *self._estimate(n, total, lambda: math.ldexp(stats[0] / n, 64)), {}
+
+    def _estimate(self, n, total, mean):
+        """(params, loglik, 0) from sum(x); ``mean()`` gives mean(x) where it
+        overflows."""
         if total == 0:
             raise NoMaximumError(
                 f"exponential: all {n} values are 0; the likelihood grows without "
                 "bound as rate -> inf, so it has no maximum"
             )
-        rate = n / total if total < math.inf else 1 / scaled_mean(x)
+        rate = n / total if total < math.inf else 1 / mean()
         if rate == math.inf:
             raise DataError(
                 "exponential: the values are too small for float64 (rate = n / sum(x) "

@@ -9,7 +9,7 @@ from scipy.special import digamma, gammaln, zeta
 
 from ._blocks import blockwise, scaled_mean, sum_and_log_sum
 from ._data import POSITIVE_REALS
-from ._errors import unrepresentable
+from ._errors import NoMaximumError, unrepresentable
 from ._family import POSITIVE, Family
 from ._likelihood import check_kind, inverse
 from ._newton import solve
@@ -21,7 +21,7 @@ from ._precise import (
     d_minus_log1p,
     log_ratio,
 )
-from .normal import no_spread
+from .normal import all_equal, no_spread
 
 # s = log(mean x) - mean(log x) from the two sums is exact to about
 # 16 eps (1 + |log mean x|); below SPREAD_CHECK times that scale it is recomputed
@@ -130,17 +130,50 @@ class Gamma(Family):
             return total, scaled_mean(x), log_total
         return total, total / x.size, log_total
 
-    def estimate(self, x):
+    def statistics(self, x):
+        """(n, mean(x), s = log(mean x) - mean(log x), sum(log x)), merged by
+        merge_spreads; s = 0 for equal values."""
         n = x.size
         _, mean, log_total = self._sums(x)
         log_mean = math.log(mean)
         s = log_mean - log_total / n
         if s < SPREAD_CHECK * (1 + abs(log_mean)):
-            if x.min() == x.max():
-                raise no_spread(self.name, x, "1/shape")
-            s = log_spread(x, mean)
-        if not s > 0:  # pragma: no cover - log_spread is > 0 for unequal values
+            s = 0.0 if x.min() == x.max() else log_spread(x, mean)
+        return n, mean, s, log_total
+
+    @staticmethod
+    def merge(a, b):
+        """The statistics of two samples together: with weights w = n_c / n and
+        d_c = mean_c / mean - 1, s = sum w s_c + sum w (d_c - log1p(d_c)), every term
+        >= 0 (no cancellation; e - log1p(e), e = sum w d_c, removes the rounding of
+        the merged mean as in log_spread)."""
+        na, mean_a, s_a, log_a = a
+        nb, mean_b, s_b, log_b = b
+        n = na + nb
+        mean = mean_a + (mean_b - mean_a) * (nb / n)
+        wa, wb = na / n, nb / n
+        terms = spread_terms(np.array([mean_a, mean_b]), mean)
+        e = (wa * (mean_a - mean) + wb * (mean_b - mean)) / mean
+        tail = float(d_minus_log1p(np.array([e]))[0])
+        s = wa * s_a + wb * s_b + float(wa * terms[0] + wb * terms[1] - tail)
+        return n, mean, s, log_a + log_b
+
+    def estimate(self, x):
+        n, mean, s, log_total = self.statistics(x)
+        if s == 0:
             raise no_spread(self.name, x, "1/shape")
+        return self._estimate(n, mean, s, log_total)
+
+    def estimate_from(self, stats, passes, n):
+        _, mean, s, log_total = stats
+        if s == 0:
+            raise all_equal(self.name, n, mean, "1/shape")
+        return *self._estimate(n, mean, s, log_total), {}
+
+    def _estimate(self, n, mean, s, log_total):
+        """(params, loglik, steps) from n, mean(x), s and sum(log x)."""
+        if not s > 0:  # pragma: no cover - log_spread is > 0 for unequal values
+            raise NoMaximumError(f"gamma: no spread in the data (s = {s!r})")
         # Minka (2002), within ~1.5%
         start = (3 - s + math.sqrt((s - 3) ** 2 + 24 * s)) / (12 * s)
 

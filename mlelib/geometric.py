@@ -36,8 +36,17 @@ class Geometric(CountFamily):
         return binary_loglik(counts.size, trials - counts.size, p)
 
     def estimate(self, counts):
-        p = counts.size / float(counts.values.sum(dtype=float))
-        return {"p": p}, self.log_density_sum(counts, p), 0
+        return self._estimate(counts.size, self.statistics(counts)[0])
+
+    def statistics(self, counts):
+        return (float(counts.values.sum(dtype=float)),)  # the total number of trials
+
+    def estimate_from(self, stats, passes, n):
+        return *self._estimate(n, stats[0]), {}
+
+    def _estimate(self, n, trials):
+        p = n / trials
+        return {"p": p}, binary_loglik(n, trials - n, p), 0
 
     def standard_errors(self, params, n):
         p = params["p"]

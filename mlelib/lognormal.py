@@ -12,10 +12,13 @@ from ._family import POSITIVE, REAL, Family
 from ._precise import log_ratio
 from .normal import (
     LOG_2PI,
+    checked_spread,
     gaussian_information,
     gaussian_profile_drop,
+    gaussian_result,
+    merge_moments,
+    moments,
     no_spread,
-    normal_loglik,
     normal_se,
 )
 
@@ -62,10 +65,24 @@ class Lognormal(Family):
             center = math.exp(mu)
             shift, sum_sq = mean_and_m2(log_ratio(x, center))
             mu = math.log(center) + shift
-        sigma2 = sum_sq / n
-        # the Jacobian: sum(log x) = n mu
-        loglik = normal_loglik(n, sigma2, sum_sq) - n * mu
-        return {"mu": mu, "sigma2": sigma2}, loglik, 0
+        return _result(n, mu, sum_sq)
+
+    def statistics(self, x):
+        return moments(self.name, self._support, x, log=True)
+
+    merge = staticmethod(merge_moments)
+
+    def estimate_from(self, stats, passes, n):
+        _, mu, _, sum_sq = stats
+        if sum_sq < n * (TIGHT * (1 + abs(mu))) ** 2:  # as in estimate: a second pass
+            center = math.exp(mu)
+            _, shift, _, sum_sq = passes(
+                lambda x: moments(self.name, self._support, log_ratio(x, center)),
+                merge_moments,
+            )
+            mu = math.log(center) + shift
+        checked_spread(self.name, n, mu, sum_sq, "sigma2", "log values")
+        return *_result(n, mu, sum_sq), {}
 
     def log_density_sum(self, x, mu, sigma2):
         def part(block, scratch):
@@ -91,3 +108,9 @@ class Lognormal(Family):
 
     def profile_drop(self, fit, name, value, index=None):
         return gaussian_profile_drop(fit, name, value)
+
+
+def _result(n: int, mu: float, sum_sq: float) -> tuple[dict, float, int]:
+    """({mu, sigma2}, loglik, 0) from the mean and squared deviations of log x."""
+    params, loglik, _ = gaussian_result(n, mu, sum_sq)
+    return params, loglik - n * mu, 0  # the Jacobian: sum(log x) = n mu

@@ -20,12 +20,21 @@ def no_spread(family: str, x, parameter: str, values: str = "values") -> NoMaxim
     """The error for a sample without spread: the likelihood grows without bound as
     ``parameter`` -> 0."""
     if x.min() == x.max():
-        what = f"all {x.size} {values} are equal ({x[0]:.17g})"
-    else:
-        what = f"the {values} differ too little for float64 to represent their spread"
+        return all_equal(family, x.size, x[0], parameter, values)
     return NoMaximumError(
-        f"{family}: {what}; the likelihood grows without bound as {parameter} -> 0, "
-        "so it has no maximum"
+        f"{family}: the {values} differ too little for float64 to represent their "
+        f"spread; the likelihood grows without bound as {parameter} -> 0, so it has "
+        "no maximum"
+    )
+
+
+def all_equal(
+    family: str, n: int, value: float, parameter: str, values: str = "values"
+) -> NoMaximumError:
+    """The error for a sample of n equal values."""
+    return NoMaximumError(
+        f"{family}: all {n} {values} are equal ({value:.17g}); the likelihood grows "
+        f"without bound as {parameter} -> 0, so it has no maximum"
     )
 
 
@@ -61,8 +70,53 @@ def gaussian_fit(
             -0.5 * n * (LOG_2PI + math.log(sigma2) + 1),
             0,
         )
+    return gaussian_result(n, mu, sum_sq)
+
+
+def gaussian_result(n: int, mu: float, sum_sq: float) -> tuple[dict, float, int]:
+    """({mu, sigma2}, loglik, 0) from the mean and the sum of squared deviations."""
     sigma2 = sum_sq / n
     return {"mu": mu, "sigma2": sigma2}, normal_loglik(n, sigma2, sum_sq), 0
+
+
+def moments(family: str, support: Support, y, log: bool = False) -> tuple:
+    """(n, mean, its rounding error, sum of squared deviations) of y, or of log y: the
+    statistics of a chunk, merged by merge_moments. DataError for a bad value (or a
+    sum that overflows)."""
+    mean, error, m2 = mean_and_m2(y, log, split=True)
+    if not math.isfinite(m2):
+        support.reject(family, y)  # names the value, or says the sums overflow
+    return y.size, mean, error, m2
+
+
+def merge_moments(a: tuple, b: tuple) -> tuple:
+    """The moments of two samples together (Chan, Golub and LeVeque's update: no sum
+    of squares that could cancel). Each mean carries its rounding error, so the
+    difference of two means, and the merged mean, are exact to about eps times the
+    standard deviation even for data such as 1e9 + N(0, 1)."""
+    na, mean_a, error_a, m2_a = a
+    nb, mean_b, error_b, m2_b = b
+    n = na + nb
+    delta = (mean_b - mean_a) + (error_b - error_a)
+    step = error_a + delta * (nb / n)
+    mean = mean_a + step
+    error = (mean_a - mean) + step  # exact when |step| <= |mean_a| (Fast2Sum)
+    return n, mean, error, m2_a + m2_b + delta * delta * (na * nb / n)
+
+
+def checked_spread(
+    family: str, n: int, mu: float, m2: float, parameter: str, values: str = "values"
+) -> None:
+    """A merged m2 that the fit can use, else the error gaussian_fit would give."""
+    if m2 == 0:
+        raise all_equal(family, n, mu, parameter, values)
+    if not SMALL_M2 <= m2 <= HUGE:
+        raise DataError(
+            f"{family}: the sum of squared deviations {m2!r} is outside the range a "
+            "fit from chunks handles; "
+            + ("divide" if m2 > 1 else "multiply")
+            + " the data by a constant"
+        )
 
 
 def _scaled_moments(family: str, y: np.ndarray) -> tuple[float, float]:
@@ -162,6 +216,16 @@ class Normal(Family):
 
     def estimate(self, x):
         return gaussian_fit(self.name, self._support, x)
+
+    def statistics(self, x):
+        return moments(self.name, self._support, x)
+
+    merge = staticmethod(merge_moments)
+
+    def estimate_from(self, stats, passes, n):
+        _, mu, _, m2 = stats
+        checked_spread(self.name, n, mu, m2, "sigma2")
+        return *gaussian_result(n, mu, m2), {}
 
     def log_density_sum(self, x, mu, sigma2):
         sum_sq = sum_sq_dev(x, mu)

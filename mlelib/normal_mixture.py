@@ -282,6 +282,10 @@ class NormalMixture(Family):
     support = REALS.text
     domains = {"weight": PROBABILITY, "mu": REAL, "sigma2": POSITIVE}  # each entry
     _support = REALS
+    chunked_why = (
+        "EM from several starts needs the data at every iteration, and no fixed set "
+        "of sums determines the estimate"
+    )
     keeps_data = True
 
     def sample(self, data, components=2):

@@ -58,6 +58,27 @@ class Poisson(CountFamily):
         lam = stats[0] / counts.size
         return {"lam": lam}, self.log_density_sum(counts, lam, stats), 0
 
+    def statistics(self, counts):
+        """(sum(x), sum(log x!) while every x <= EXACT_UP_TO, max(x))."""
+        if counts.max > EXACT_UP_TO:
+            return float(counts.values.sum(dtype=np.float64)), math.nan, counts.max
+        return *sum_and_sum_of(counts, log_factorial), counts.max
+
+    @staticmethod
+    def merge(a, b):
+        return a[0] + b[0], a[1] + b[1], max(a[2], b[2])
+
+    def estimate_from(self, stats, passes, n):
+        total, log_factorials, top = stats
+        lam = total / n
+        if top <= EXACT_UP_TO:
+            loglik = float(xlogy(total, lam)) - n * lam - log_factorials
+        else:  # Loader's form, value by value: another pass
+            (loglik,) = passes(
+                lambda counts: (self.log_density_sum(counts, lam),), validated=True
+            )
+        return {"lam": lam}, loglik, 0, {}
+
     def standard_errors(self, params, n):
         return {"lam": math.sqrt(params["lam"] / n)}
 

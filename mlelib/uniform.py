@@ -9,7 +9,7 @@ import numpy as np
 from ._blocks import reductions
 from ._data import REALS
 from ._family import Family, real_number
-from .normal import no_spread
+from .normal import all_equal, no_spread
 
 
 class Uniform(Family):
@@ -53,6 +53,18 @@ class Uniform(Family):
         if low == high:
             raise no_spread(self.name, x, "high - low")
         return {"low": low, "high": high}, -x.size * log_width(low, high), 0
+
+    statistics = _range  # (min, max)
+
+    @staticmethod
+    def merge(a, b):
+        return min(a[0], b[0]), max(a[1], b[1])
+
+    def estimate_from(self, stats, passes, n):
+        low, high = stats
+        if low == high:
+            raise all_equal(self.name, n, low, "high - low")
+        return {"low": low, "high": high}, -n * log_width(low, high), 0, {}
 
     def check_params(self, params, known):
         low, high = (real_number(self.name, name, params[name]) for name in self.params)

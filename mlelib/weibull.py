@@ -9,11 +9,11 @@ import numpy as np
 
 from ._blocks import BLOCK, blockwise, sum_sq_dev
 from ._data import POSITIVE_REALS
-from ._family import POSITIVE, Family
+from ._family import POSITIVE, Family, kept_data
 from ._likelihood import check_kind, inverse
 from ._newton import solve
 from ._precise import log_ratio
-from .normal import no_spread
+from .normal import all_equal, merge_moments, moments, no_spread
 
 EULER_GAMMA = 0.5772156649015329
 # A Newton step below this (relative) leaves an error ~ its square: take it without a
@@ -98,35 +98,46 @@ class Weibull(Family):
             z_sum = blockwise(lambda block, scratch: (np.add.reduce(block),), z)[0]
             z_mean = z_sum / n
             variance = sum_sq_dev(z, z_mean) / n
-        start = math.pi / math.sqrt(6 * variance)  # log x has variance pi^2 / (6 k^2)
+        return _solve(n, z_mean, variance, top, largest, lambda k: power_sums(z, k))
 
-        def score(k):
-            def part(block, scratch):
-                np.multiply(block, k, out=scratch)
-                np.exp(scratch, out=scratch)  # w = exp(k z)
-                sums = np.dot(scratch, ONES[: block.size]), np.dot(scratch, block)
-                return *sums, np.dot(np.multiply(scratch, block, out=scratch), block)
+    def statistics(self, x):
+        """(max x, max log x, moments of log x): see normal.moments."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            moments_log = moments(self.name, self._support, x, log=True)
+        return float(x.max()), float(np.log(x.max())), moments_log
 
-            a, b, c = blockwise(part, z)  # sum(w), sum(w z), sum(w z^2)
-            mean_w = b / a  # mean of z weighted by x^k
-            return (
-                mean_w - 1 / k - z_mean,
-                c / a - mean_w * mean_w + 1 / (k * k),
-                (a, b, c),
+    @staticmethod
+    def merge(a, b):
+        return max(a[0], b[0]), max(a[1], b[1]), merge_moments(a[2], b[2])
+
+    def estimate_from(self, stats, passes, n):
+        """Pass 1 gave the statistics; each Newton step of the shape takes one more
+        pass for sum(x^k), sum(x^k z), sum(x^k z^2) at the trial k."""
+        largest, top, (_, mean_log, error, m2) = stats
+        if m2 == 0:
+            raise all_equal(self.name, n, largest, "1/shape")
+        z_mean, variance = (mean_log - top) + error, m2 / n
+
+        def z_of(x):
+            return np.log(x) - top
+
+        if not variance > (TIGHT * (1 + abs(top))) ** 2:  # as in estimate
+            _, z_mean, error, m2 = passes(
+                lambda x: moments(self.name, self._support, log_ratio(x, largest)),
+                merge_moments,
             )
+            z_mean, variance = z_mean + error, m2 / n
 
-        shape, steps, (a, b, c), offset = solve(score, start, last_step=LAST_STEP)
-        a += offset * (
-            b + offset * c / 2
-        )  # sum(w) at the root: Taylor in k (d/dk w = z w)
-        if largest is None:
-            scale = math.exp(top + math.log(a / n) / shape)
+            def z_of(x):
+                return log_ratio(x, largest)
+
         else:
-            scale = largest * math.exp(math.log(a / n) / shape)
-        loglik = n * (
-            math.log(shape) - math.log(a / n) + (shape - 1) * z_mean - top - 1
-        )
-        return {"shape": shape, "scale": scale}, loglik, steps
+            largest = None
+
+        def sums(k):
+            return passes(lambda x: power_sums(z_of(x), k))
+
+        return *_solve(n, z_mean, variance, top, largest, sums), {}
 
     def log_density_sum(self, x, shape, scale):
         n = x.size
@@ -176,7 +187,7 @@ class Weibull(Family):
                     [-gap / scale, shape**2 / scale**2],
                 ]
             )
-        t = log_ratio(fit._data, scale)
+        t = log_ratio(kept_data(fit, "the observed information"), scale)
 
         def part(block, scratch):
             w = np.exp(np.multiply(block, shape, out=scratch), out=scratch)
@@ -217,6 +228,38 @@ class Weibull(Family):
         }
 
 
+def power_sums(z: np.ndarray, k: float) -> tuple[float, float, float]:
+    """(sum(w), sum(w z), sum(w z^2)), w = exp(k z)."""
+
+    def part(block, scratch):
+        np.multiply(block, k, out=scratch)
+        np.exp(scratch, out=scratch)  # w = exp(k z)
+        sums = np.dot(scratch, ONES[: block.size]), np.dot(scratch, block)
+        return *sums, np.dot(np.multiply(scratch, block, out=scratch), block)
+
+    return blockwise(part, z)
+
+
+def _solve(n, z_mean, variance, top, largest, sums) -> tuple[dict, float, int]:
+    """Newton on the profile score of the shape; ``sums(k)`` gives power_sums of
+    z = log(x) - top (or log(x / largest) when ``largest`` is not None)."""
+    start = math.pi / math.sqrt(6 * variance)  # log x has variance pi^2 / (6 k^2)
+
+    def score(k):
+        a, b, c = sums(k)
+        mean_w = b / a  # mean of z weighted by x^k
+        return mean_w - 1 / k - z_mean, c / a - mean_w * mean_w + 1 / (k * k), (a, b, c)
+
+    shape, steps, (a, b, c), offset = solve(score, start, last_step=LAST_STEP)
+    a += offset * (b + offset * c / 2)  # sum(w) at the root: Taylor in k (d/dk w = z w)
+    if largest is None:
+        scale = math.exp(top + math.log(a / n) / shape)
+    else:
+        scale = largest * math.exp(math.log(a / n) / shape)
+    loglik = n * (math.log(shape) - math.log(a / n) + (shape - 1) * z_mean - top - 1)
+    return {"shape": shape, "scale": scale}, loglik, steps
+
+
 class _Profile:
     """The profile log-likelihoods of one Weibull fit.
 
@@ -226,7 +269,7 @@ class _Profile:
     """
 
     def __init__(self, fit):
-        x = fit._data
+        x = kept_data(fit, "the profile likelihood")
         self.n, self.loglik = x.size, fit.loglik
         self.largest = float(x.max())
         self.z = log_ratio(x, self.largest)
