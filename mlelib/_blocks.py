@@ -146,10 +146,11 @@ def mean_and_m2(y: np.ndarray, log: bool = False, split: bool = False) -> tuple:
             if not math.isfinite(mean):
                 return (mean, 0.0, math.nan) if split else (mean, math.nan)
             deviations = values - mean
-            m2 = float(np.dot(deviations, deviations))
-            if split:
-                return mean, float(np.add.reduce(deviations)) / n, m2
-            return mean, m2
+            # the corrected two-pass formula: minus (sum of deviations)^2 / n, the
+            # part due to the rounding of the mean
+            s1 = float(np.add.reduce(deviations))
+            m2 = float(np.dot(deviations, deviations)) - s1 * s1 / n
+            return (mean, s1 / n, m2) if split else (mean, m2)
 
     shift = None
 

@@ -30,8 +30,9 @@ SPREAD_CHECK = 2.0**-8
 DIGAMMA_1 = -0.5772156649015329  # digamma(1) = -Euler's gamma
 
 
-def log_spread(x: np.ndarray, mean: float) -> float:
-    """s = log(mean x) - mean(log x) without cancellation, for nearly equal data.
+def log_spread(x: np.ndarray, mean: float) -> tuple[float, float]:
+    """(s, c e): s = log(mean x) - mean(log x) without cancellation, for nearly equal
+    data, and the rounding error c e of the mean c.
 
     With c = mean (as rounded) and d = x / c - 1: s = mean(d - log1p(d)) - (e -
     log1p(e)), e = mean(d) (zero but for the rounding of c). Every term d - log1p(d)
@@ -47,7 +48,7 @@ def log_spread(x: np.ndarray, mean: float) -> float:
     n = x.size
     e = deviation_sum / mean / n
     tail = float(d_minus_log1p(np.array([e]))[0])
-    return spread_sum / n - tail
+    return spread_sum / n - tail, deviation_sum / n
 
 
 def spread_terms(x: np.ndarray, c: float) -> np.ndarray:
@@ -131,41 +132,49 @@ class Gamma(Family):
         return total, total / x.size, log_total
 
     def statistics(self, x):
-        """(n, mean(x), s = log(mean x) - mean(log x), sum(log x)), merged by
-        merge_spreads; s = 0 for equal values."""
+        """(n, mean(x), its rounding error, s = log(mean x) - mean(log x),
+        sum(log x)), merged by ``merge``; s = 0 for equal values."""
         n = x.size
         _, mean, log_total = self._sums(x)
         log_mean = math.log(mean)
-        s = log_mean - log_total / n
+        s, error = log_mean - log_total / n, 0.0
         if s < SPREAD_CHECK * (1 + abs(log_mean)):
-            s = 0.0 if x.min() == x.max() else log_spread(x, mean)
-        return n, mean, s, log_total
+            s, error = (0.0, 0.0) if x.min() == x.max() else log_spread(x, mean)
+        return n, mean, error, s, log_total
 
     @staticmethod
     def merge(a, b):
         """The statistics of two samples together: with weights w = n_c / n and
         d_c = mean_c / mean - 1, s = sum w s_c + sum w (d_c - log1p(d_c)), every term
-        >= 0 (no cancellation; e - log1p(e), e = sum w d_c, removes the rounding of
-        the merged mean as in log_spread)."""
-        na, mean_a, s_a, log_a = a
-        nb, mean_b, s_b, log_b = b
+        >= 0 (no cancellation). The means carry their rounding errors (as in
+        normal.merge_moments): the d_c of nearly equal data are differences of
+        nearly equal means."""
+        na, mean_a, error_a, s_a, log_a = a
+        nb, mean_b, error_b, s_b, log_b = b
         n = na + nb
-        mean = mean_a + (mean_b - mean_a) * (nb / n)
         wa, wb = na / n, nb / n
-        terms = spread_terms(np.array([mean_a, mean_b]), mean)
-        e = (wa * (mean_a - mean) + wb * (mean_b - mean)) / mean
-        tail = float(d_minus_log1p(np.array([e]))[0])
-        s = wa * s_a + wb * s_b + float(wa * terms[0] + wb * terms[1] - tail)
-        return n, mean, s, log_a + log_b
+        step = error_a + ((mean_b - mean_a) + (error_b - error_a)) * wb
+        mean = mean_a + step
+        error = (mean_a - mean) + step
+        d = np.array(
+            [
+                ((mean_a - mean) + (error_a - error)) / mean,
+                ((mean_b - mean) + (error_b - error)) / mean,
+            ]
+        )
+        terms = d_minus_log1p(d)
+        s = wa * s_a + wb * s_b + float(wa * terms[0] + wb * terms[1])
+        return n, mean, error, s, log_a + log_b
 
     def estimate(self, x):
-        n, mean, s, log_total = self.statistics(x)
+        n, mean, _, s, log_total = self.statistics(x)
         if s == 0:
             raise no_spread(self.name, x, "1/shape")
         return self._estimate(n, mean, s, log_total)
 
     def estimate_from(self, stats, passes, n):
-        _, mean, s, log_total = stats
+        _, mean, error, s, log_total = stats
+        mean += error
         if s == 0:
             raise all_equal(self.name, n, mean, "1/shape")
         return *self._estimate(n, mean, s, log_total), {}
