@@ -8,9 +8,9 @@ iterator cannot give them).
 """
 
 import logging
+import math
 import subprocess
 import sys
-import math
 
 import numpy as np
 import pytest
