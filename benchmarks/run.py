@@ -1,6 +1,7 @@
 """mlelib against scipy and statsmodels, side by side, in one process.
 
-Run:  .venv/bin/python benchmarks/run.py          (n = 1e3, 1e5, 1e6; memory at 1e7)
+Run:  .venv/bin/python benchmarks/run.py          (n = 1e3, 1e5, 1e6; memory at 1e7;
+                                                   beyond memory: 1e8; memory 1e7, 1e8)
       .venv/bin/python benchmarks/run.py --quick  (a smoke run with tiny n, seconds)
 
 For each family and n it prints the median time of mlelib.fit and of the peer's fit
@@ -10,7 +11,10 @@ peer/mlelib (> 1: mlelib is faster), the floor (one ``np.log(x).sum()`` pass ove
 of that size) and mlelib/floor. Then the peak extra memory of each fit at the largest n,
 in multiples of the data array, measured by tracemalloc (numpy reports its allocations
 to it), and the Weibull log-likelihoods of both fits, then the targets of issue 10, each
-"met" or "NOT MET" with its figure. Progress goes to stderr, results to stdout.
+"met" or "NOT MET" with its figure. Then fits beyond memory (issue 13): 10^8 values
+from a memory-mapped .npy file through mlelib.fit_chunks and through Dask, against the
+in-memory fit (benchmarks/beyond_memory.py, which also runs on its own). Progress goes
+to stderr, results to stdout.
 
 A full run also writes its output to benchmarks/RESULTS.md and the targets into the
 block of README.md between ``<!-- bench-targets:start -->`` and ``-end -->`` (generated
@@ -35,6 +39,8 @@ from scipy import stats
 
 # run from a checkout without installing
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import beyond_memory  # noqa: E402  (benchmarks/, the script's own directory)
+
 import mlelib  # noqa: E402
 
 # repeat a call until about this long has passed (at least MIN_REPEATS)
@@ -214,9 +220,14 @@ def progress(text: str) -> None:
 
 
 def run(
-    sizes: list[int], memory_n: int, budget: float, write: bool = False
+    sizes: list[int],
+    memory_n: int,
+    budget: float,
+    beyond: dict,
+    write: bool = False,
 ) -> list[dict]:
-    """Time every family at every size; print the tables; return the rows (for tests and
+    """Time every family at every size; print the tables; then the fits beyond memory
+    (``beyond``: the keywords of beyond_memory.run); return the rows (for tests and
     targets)."""
     import statsmodels
 
@@ -331,10 +342,12 @@ def run(
             f"  {family:<12} {memory[family]:6.2f} x  ({extra / 2**20:8.1f} MiB, "
             f"data {x.dtype} {x.nbytes / 2**20:.1f} MiB)"
         )
+    targets = []
     if 10**3 in sizes and 10**6 in sizes:
         targets = print_targets(rows, weibull_logliks, memory)
-        if write:
-            write_results(machine, targets)
+    targets += ["", *beyond_memory.run(out=out, progress=progress, **beyond)]
+    if write:
+        write_results(machine, targets)
     return rows
 
 
@@ -450,12 +463,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.quick:
-        run(sizes=[200], memory_n=10_000, budget=0.01)
+        run(sizes=[200], memory_n=10_000, budget=0.01, beyond=beyond_memory.QUICK)
     else:
         run(
             sizes=[10**3, 10**5, 10**6],
             memory_n=10**7,
             budget=SECONDS_PER_MEASUREMENT,
+            beyond=beyond_memory.FULL,
             write=not args.no_write,
         )
     return 0
