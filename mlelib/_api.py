@@ -75,6 +75,9 @@ def fit(family_name, data, censored=None, **known) -> Fit:
     ``censored``: a boolean mask, True where ``data[i]`` is a right-censoring time (the
     lifetime exceeds it), for exponential, weibull, gamma, lognormal and normal; None
     or all False is the uncensored fit (see ``mlelib._censored`` for the estimators).
+
+    ``data`` may be a 1-D Dask array: the statistics of its blocks are computed and
+    merged by Dask (see :func:`fit_chunks`), with the same result.
     """
     found = (
         _BY_NAME.get(family_name) if type(family_name) is str else None

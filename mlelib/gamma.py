@@ -111,6 +111,8 @@ class Gamma(Family):
         Newton on (log a, log theta) with a line search, from the uncensored fit; se
         from the observed information (shape derivatives of log S by Richardson-
         extrapolated differences)
+    :chunks: statistics (n, mean x, s, sum log x), merged without cancellation (see
+        ``merge``): one pass
     :raises: DataError: a value <= 0, NaN, inf, empty or non-numeric data, or a scale
         outside the normal float64 range; NoMaximumError: all values equal (the
         likelihood grows without bound as a -> inf)

@@ -179,6 +179,9 @@ class Laplace(Family):
     :profile: mu = m: b = mean(abs(x - m)), drop n log(b / b_hat) (from the data,
         which the Fit keeps as a read-only view); b = v: mu = the median, drop
         n (r - 1 - log r), r = b_hat / v
+    :chunks: min, max and a sample of each chunk; bracketing passes (count the values
+        below a bracket taken from the sample, collect those inside) give the exact
+        median, one more pass mean(abs(x - mu))
     :raises: DataError: NaN, inf, empty or non-numeric data, or a b outside the normal
         float64 range; NoMaximumError: all values equal (b = 0: the likelihood grows
         without bound as b -> 0)

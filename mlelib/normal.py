@@ -203,6 +203,8 @@ class Normal(Family):
     :censored: ``fit(..., censored=mask)``: log S = log_ndtr(-(x - mu) / sigma);
         Newton on (mu, log sigma2) with a line search; se from the observed
         information (analytic)
+    :chunks: statistics (n, mean, its rounding error, sum of squared deviations),
+        merged by Chan, Golub and LeVeque's update (``merge_moments``): one pass
     :raises: DataError: NaN, inf, empty or non-numeric data, or a sigma2 outside the
         normal float64 range (say which way to rescale the data); NoMaximumError: all
         values equal

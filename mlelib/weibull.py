@@ -55,6 +55,8 @@ class Weibull(Family):
         equation sum_all x^k log x / sum_all x^k - 1/k - mean_F(log x) = 0 (Newton,
         bracket-safeguarded), scale^k = sum_all x^k / d; se from the observed
         information (the formula above with n -> d, sums over all values)
+    :chunks: statistics max x and the moments of log x; then one pass over the
+        chunks per Newton step (the sums of x^k, x^k z and x^k z^2 at the trial k)
     :raises: DataError: a value <= 0, NaN, inf, empty or non-numeric data;
         NoMaximumError: all values equal (the likelihood grows without bound as
         k -> inf)
