@@ -47,7 +47,7 @@ def test_benchmark_quick_run_prints_a_row_per_family_and_the_memory_table(quick_
     assert "LOWER" not in "\n".join(lines)
 
 
-def test_benchmark_quick_run_fits_a_memory_mapped_file_three_ways(quick_run):
+def test_benchmark_quick_run_fits_a_memory_mapped_file_four_ways(quick_run):
     start = next(
         i for i, line in enumerate(quick_run) if line.startswith("beyond memory")
     )
@@ -62,7 +62,7 @@ def test_benchmark_quick_run_fits_a_memory_mapped_file_three_ways(quick_run):
     assert ways == [
         (family, way)
         for family in BEYOND_MEMORY
-        for way in ("in memory", "fit_chunks", "dask")
+        for way in ("in memory", "fit_chunks", "dask", "dask lazy")
     ]
     assert [row[1] for row in rows] == [
         "int64" if row[0] == "poisson" else "float64" for row in rows
@@ -71,4 +71,4 @@ def test_benchmark_quick_run_fits_a_memory_mapped_file_three_ways(quick_run):
         assert all(float(value) >= 0 for value in row[-5:])
     assert any(line.startswith("every way gave the in-memory fit's") for line in lines)
     targets = [line for line in lines if line.startswith(("  met", "  NOT MET"))]
-    assert len(targets) == 2 * 2 * len(BEYOND_MEMORY)  # throughput, memory
+    assert len(targets) == 3 * 2 * len(BEYOND_MEMORY)  # throughput, memory
