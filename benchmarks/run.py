@@ -29,7 +29,6 @@ import platform
 import statistics
 import sys
 import time
-import tracemalloc
 import warnings
 from pathlib import Path
 
@@ -40,6 +39,7 @@ from scipy import stats
 # run from a checkout without installing
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import beyond_memory  # noqa: E402  (benchmarks/, the script's own directory)
+from beyond_memory import peak_extra_bytes  # noqa: E402
 
 import mlelib  # noqa: E402
 
@@ -171,20 +171,6 @@ def _batch_size(call, data) -> int:
     call(data)
     single = time.perf_counter() - t0
     return max(1, min(1000, int(BATCH_SECONDS / max(single, 1e-9))))
-
-
-def peak_extra_bytes(call) -> int:
-    """Peak memory allocated during ``call()`` beyond what was allocated before it
-    (tracemalloc)."""
-    tracemalloc.start()
-    try:
-        before, _ = tracemalloc.get_traced_memory()
-        tracemalloc.reset_peak()
-        call()
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return peak - before
 
 
 def cpu_model() -> str:
