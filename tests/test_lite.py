@@ -155,10 +155,12 @@ def test_chapter_runs_in_the_browser_offline(chapter, offline_browser, lite_serv
     requests, failed = [], []
     context.on("request", lambda r: requests.append(r.url))
     context.on("requestfailed", lambda r: failed.append(f"{r.url} ({r.failure})"))
-    page = context.new_page()
+    book_page = context.new_page()
+    book_page.goto(f"{lite_server}chapters/{chapter}.html")
     started = time.monotonic()
-    page.goto(f"{lite_server}chapters/{chapter}.html")
-    page.locator("a[href*='lite/notebooks/index.html']").first.click()
+    with context.expect_page() as opened:  # the button opens a new tab
+        book_page.locator("a.btn-run-in-browser-button").click()
+    page = opened.value
     page.wait_for_function(
         "() => window.jupyterapp?.shell.currentWidget?.sessionContext?.session"
         "?.kernel?.status === 'idle'",
