@@ -150,8 +150,20 @@ def offline_browser():
         browser.close()
 
 
+def _expose_app(route):
+    """The site's jupyter-lite.json plus exposeAppInBrowser (JupyterLab's switch that
+    sets window.jupyterapp), for this test only: the published site keeps it off."""
+    config = route.fetch().json()
+    config["jupyter-config-data"]["exposeAppInBrowser"] = "true"
+    route.fulfill(json=config)
+
+
 def test_chapter_runs_in_the_browser_offline(chapter, offline_browser, lite_server):
     context = offline_browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route(
+        lambda url: url.split("?")[0] == f"{lite_server}lite/jupyter-lite.json",
+        _expose_app,
+    )
     requests, failed = [], []
     context.on("request", lambda r: requests.append(r.url))
     context.on("requestfailed", lambda r: failed.append(f"{r.url} ({r.failure})"))
