@@ -18,6 +18,7 @@ import shutil
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -158,7 +159,9 @@ def _expose_app(route):
     route.fulfill(json=config)
 
 
-def test_chapter_runs_in_the_browser_offline(chapter, offline_browser, lite_server):
+def test_chapter_runs_in_the_browser_offline(
+    chapter, offline_browser, lite_server, site
+):
     context = offline_browser.new_context(viewport={"width": 1280, "height": 900})
     context.route(
         lambda url: url.split("?")[0] == f"{lite_server}lite/jupyter-lite.json",
@@ -193,10 +196,15 @@ def test_chapter_runs_in_the_browser_offline(chapter, offline_browser, lite_serv
     total = time.monotonic() - started
     page.screenshot(path=str(ROOT / "_build" / f"lite-{chapter}.png"))
     context.close()
+    fetched = sum(  # bytes of the site's files this first (uncached) run loaded
+        (site / path).stat().st_size
+        for path in {urlsplit(u).path.lstrip("/") for u in requests}
+        if (site / path).is_file()
+    )
     with REPORT.open("a") as report:
         report.write(
             f"lite: {chapter}: kernel ready {kernel_ready:.1f} s, all cells run "
-            f"{total:.1f} s, {len(requests)} requests\n"
+            f"{total:.1f} s, {len(requests)} requests, {fetched / MB:.1f} MB fetched\n"
         )
     off_site = [
         u for u in requests if not u.startswith((lite_server, "data:", "blob:"))
