@@ -133,19 +133,29 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def browser():
-    chromium = next(
+def chromium():
+    """The system's Chromium executable (fails, never skips, when there is none)."""
+    path = next(
         filter(
             None, map(shutil.which, ["chromium", "chromium-browser", "google-chrome"])
         ),
         None,
     )
-    assert chromium, CHROMIUM_HELP
+    assert path, CHROMIUM_HELP
+    return path
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    """One Playwright driver for the session (its sync API allows only one)."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright, chromium):
+    browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()

@@ -14,7 +14,6 @@ import functools
 import hashlib
 import http.server
 import json
-import shutil
 import threading
 import time
 from pathlib import Path
@@ -134,21 +133,16 @@ def lite_server(lite):
 
 
 @pytest.fixture(scope="module")
-def offline_browser():
+def offline_browser(playwright, chromium):
     """Chromium in which every connection beyond this machine fails."""
-    from conftest import CHROMIUM_ARGS, CHROMIUM_HELP
+    from conftest import CHROMIUM_ARGS
 
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert chromium, CHROMIUM_HELP
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium,
-            args=[*CHROMIUM_ARGS, "--proxy-server=http://127.0.0.1:9"],
-        )
-        yield browser
-        browser.close()
+    browser = playwright.chromium.launch(
+        executable_path=chromium,
+        args=[*CHROMIUM_ARGS, "--proxy-server=http://127.0.0.1:9"],
+    )
+    yield browser
+    browser.close()
 
 
 def _expose_app(route):
