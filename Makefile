@@ -9,11 +9,12 @@ BUILD_FLAGS := -W -n --keep-going
 # the execution cache: the same path as execute.cache in _config.yml
 CACHE  := _build/.jupyter_cache
 
-.PHONY: book test lab serve execute bench clean help
+.PHONY: book test test-lite lab serve execute bench clean help
 
 help:
 	@echo "make book     build the HTML course into _build/html (executes the notebooks, cached)"
 	@echo "make test     run every test: mlelib, notebooks (nbval), zero-warning build, browser"
+	@echo "make test-lite  run every chapter in JupyterLite in headless Chromium, offline"
 	@echo "make lab      open the chapters in JupyterLab (mlelib importable)"
 	@echo "make serve    serve _build/html on http://127.0.0.1:8000"
 	@echo "make execute  re-execute every chapter in place, refreshing its stored outputs"
@@ -43,6 +44,10 @@ book: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# every chapter in the browser (make test runs chapters 1, 8 and the last one)
+test-lite: $(STAMP)
+	$(BIN)/python -m pytest tests/test_lite.py --lite=all
 
 # --allow-root only where Jupyter would refuse to start without it (containers, CI)
 lab: $(STAMP)

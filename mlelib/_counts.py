@@ -10,6 +10,16 @@ import numpy as np
 from ._data import Counts
 
 
+def tally(k: np.ndarray, length: int) -> np.ndarray:
+    """``np.bincount(k, minlength=length)`` for validated integers 0 <= k < length.
+
+    bincount only takes arrays it can cast safely to ``np.intp``; on a 32-bit platform
+    (Pyodide in the browser) that rejects int64 data, so the values, already checked to
+    lie below ``length``, are cast first (free where intp is 64 bits).
+    """
+    return np.bincount(k.astype(np.intp, copy=False), minlength=length)
+
+
 def sum_and_sum_of(
     counts: Counts, f: Callable[[np.ndarray], np.ndarray]
 ) -> tuple[float, float]:
@@ -20,10 +30,10 @@ def sum_and_sum_of(
     f runs on the data.
     """
     k, hi = counts
-    if hi <= 4 * k.size + 1024:
-        tally = np.bincount(k, minlength=hi + 1)
+    if hi <= 4 * k.size + 1024 and hi < np.iinfo(np.intp).max:
+        table = tally(k, hi + 1)
         values = np.arange(hi + 1, dtype=np.float64)
-        return float(tally @ values), float(tally @ f(values))
+        return float(table @ values), float(table @ f(values))
     x = k.astype(np.float64)
     return float(x.sum()), float(f(x).sum())
 

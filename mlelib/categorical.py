@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import xlogy
 
+from ._counts import tally
 from ._data import Support
 from ._errors import DataError
 from ._family import PROBABILITY, Family, positive_integer
@@ -107,12 +108,12 @@ class Categorical(Family):
         return {"p": p}, {"categories": p.size}
 
     def log_density_sum(self, labels, p, categories):
-        return float(xlogy(np.bincount(labels.values, minlength=categories), p).sum())
+        return float(xlogy(tally(labels.values, categories), p).sum())
 
     def estimate(self, labels, categories):
-        tally = np.bincount(labels.values, minlength=categories)
-        p = read_only(tally / labels.size)
-        return {"p": p}, float(xlogy(tally, p).sum()), 0
+        counts = tally(labels.values, categories)
+        p = read_only(counts / labels.size)
+        return {"p": p}, float(xlogy(counts, p).sum()), 0
 
     def statistics(self, labels, categories):
         return np.bincount(labels.values, minlength=categories)  # the tally

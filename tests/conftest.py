@@ -11,6 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
 BROWSER_REPORT = ROOT / "_build" / "browser-report.txt"  # written by test_browser.py
+LITE_REPORT = ROOT / "_build" / "lite-report.txt"  # written by test_lite.py
 
 
 @pytest.fixture(scope="session")
@@ -93,14 +94,26 @@ def chapter_pages(toc_documents):
     return [f"{doc}.html" for doc in toc_documents if (ROOT / f"{doc}.ipynb").exists()]
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--lite",
+        choices=["subset", "all"],
+        default="subset",
+        help="chapters run in JupyterLite by tests/test_lite.py: 1, 8 and the last"
+        " (subset, `make test`) or every chapter (all, `make test-lite`)",
+    )
+
+
 def pytest_sessionstart(session):
     BROWSER_REPORT.unlink(missing_ok=True)
+    LITE_REPORT.unlink(missing_ok=True)
 
 
 def pytest_terminal_summary(terminalreporter):
     """After the run, one line of what the browser saw (pages, formulas, requests)."""
-    if BROWSER_REPORT.exists():
-        terminalreporter.write_line(BROWSER_REPORT.read_text().strip())
+    for report in (BROWSER_REPORT, LITE_REPORT):
+        if report.exists():
+            terminalreporter.write_line(report.read_text().strip())
 
 
 CHROMIUM_HELP = (
@@ -120,19 +133,29 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def browser():
-    chromium = next(
+def chromium():
+    """The system's Chromium executable (fails, never skips, when there is none)."""
+    path = next(
         filter(
             None, map(shutil.which, ["chromium", "chromium-browser", "google-chrome"])
         ),
         None,
     )
-    assert chromium, CHROMIUM_HELP
+    assert path, CHROMIUM_HELP
+    return path
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    """One Playwright driver for the session (its sync API allows only one)."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright, chromium):
+    browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()

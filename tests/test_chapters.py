@@ -57,3 +57,29 @@ def test_notebook_asserts_its_results(path):
         "no cell checks its results"
     )
     assert "mlelib" in source, "the chapter is not checked against mlelib"
+
+
+def _lite_tool():
+    """tools/add_lite_install_cell.py, imported by path (tools/ is not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "add_lite_install_cell", ROOT / "tools" / "add_lite_install_cell.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_installs_its_packages_in_the_browser(path):
+    """The hidden first code cell piplite-installs what the chapter imports (in
+    JupyterLite); `tools/add_lite_install_cell.py` adds or refreshes it."""
+    import nbformat
+
+    tool = _lite_tool()
+    notebook = nbformat.read(path, as_version=4)
+    assert tool.is_current(notebook), (
+        "missing or stale browser install cell: run "
+        "`.venv/bin/python tools/add_lite_install_cell.py`"
+    )
