@@ -1,5 +1,5 @@
 // Run one chapter's code cells on the site's own Pyodide in Node: a quick way to find
-// what breaks on the browser's stack (Python 3.12, numpy 2.0, scipy 1.14, sympy 1.13,
+// what breaks on the browser's stack (Python 3.12, numpy 2.0, scipy 1.14, sympy 1.14,
 // matplotlib 3.8) without a browser. It uses the bundle `make book` assembled.
 //
 //   node tools/lite_node_check.mjs chapters/08_no_closed_form.ipynb
@@ -36,7 +36,7 @@ import glob, os, micropip
 os.environ["MPLBACKEND"] = "Agg"
 # what piplite would find in the site's index: every local wheel, then their dependencies
 wheels = ["emfs:" + w for w in sorted(glob.glob("/wheels/*.whl"))]
-await micropip.install(wheels + ["numpy", "scipy", "sympy", "matplotlib", "pandas"])
+await micropip.install(wheels + ["numpy", "scipy", "sympy", "matplotlib"])
 os.chdir("/home/pyodide/chapters")
 `);
 
