@@ -97,10 +97,11 @@ def chapter_pages(toc_documents):
 def pytest_addoption(parser):
     parser.addoption(
         "--lite",
-        choices=["subset", "all"],
+        choices=["subset", "all", "rest"],
         default="subset",
         help="chapters run in JupyterLite by tests/test_lite.py: 1, 8 and the last"
-        " (subset, `make test`) or every chapter (all, `make test-lite`)",
+        " (subset, `make test`), every chapter (all, `make test-lite`), or all but the"
+        " subset (rest: CI, after make test has run the subset)",
     )
 
 
