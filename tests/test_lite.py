@@ -91,7 +91,8 @@ def test_every_pyodide_package_is_shipped_and_matches_the_lock(lite):
     for name, package in lock["packages"].items():
         data = (pyodide / package["file_name"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == package["sha256"], name
-    assert {"numpy", "scipy", "matplotlib", "sympy", "pandas"} <= set(lock["packages"])
+    assert {"numpy", "scipy", "matplotlib", "sympy"} <= set(lock["packages"])
+    assert "pandas" not in lock["packages"]  # no chapter imports it (size budget)
     index = {p.name.split("-")[0] for p in (lite / "pypi").glob("*.whl")}
     assert {"mlelib", "comm", "dask", "myst_nb", "PyYAML"} <= index, index
 
