@@ -14,6 +14,25 @@ BROWSER_REPORT = ROOT / "_build" / "browser-report.txt"  # written by test_brows
 LITE_REPORT = ROOT / "_build" / "lite-report.txt"  # written by test_lite.py
 
 
+# The notebook open in JupyterLab or JupyterLite (window.jupyterapp): how many code
+# cells, how many executed (numbered), whether the kernel is busy, which errors were
+# raised; null until a notebook panel is open. Used by test_jupyterlab and test_lite.
+CELL_STATE_JS = """() => {
+  const panel = window.jupyterapp?.shell.currentWidget;
+  if (!panel || !panel.content) return null;
+  const cells = panel.content.widgets.filter((c) => c.model.type === "code");
+  const source = (c) => c.model.sharedModel.getSource().trim();
+  const errors = cells.flatMap((c) => c.model.outputs.toJSON())
+    .filter((o) => o.output_type === "error").map((o) => o.ename + ": " + o.evalue);
+  return {
+    cells: cells.filter((c) => source(c)).length,
+    executed: cells.filter((c) => source(c) && c.model.executionCount).length,
+    busy: panel.sessionContext.session?.kernel?.status !== "idle",
+    errors,
+  };
+}"""
+
+
 @pytest.fixture(scope="session")
 def book_build(tmp_path_factory):
     """Build the book as `make book` does, from scratch (--all): every warning shows.

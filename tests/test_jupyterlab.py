@@ -15,25 +15,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import CELL_STATE_JS
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTER = "01_likelihood.ipynb"
 TOKEN = "course-test-token"
-
-# After "Run All": is every code cell executed (numbered), and which errors were raised?
-CELL_STATE_JS = """() => {
-  const panel = window.jupyterapp.shell.currentWidget;
-  const cells = panel.content.widgets.filter((c) => c.model.type === "code");
-  const source = (c) => c.model.sharedModel.getSource().trim();
-  const errors = cells.flatMap((c) => c.model.outputs.toJSON())
-    .filter((o) => o.output_type === "error").map((o) => o.ename + ": " + o.evalue);
-  return {
-    cells: cells.filter((c) => source(c)).length,
-    executed: cells.filter((c) => source(c) && c.model.executionCount).length,
-    busy: panel.sessionContext.session?.kernel?.status !== "idle",
-    errors,
-  };
-}"""
 
 
 def _free_port():

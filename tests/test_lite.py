@@ -20,26 +20,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import CELL_STATE_JS
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "_build" / "lite-report.txt"
 SUBSET = ["01_likelihood", "08_no_closed_form"]  # and the last chapter
 MB = 1_000_000
-
-CELL_STATE_JS = """() => {
-  const panel = window.jupyterapp?.shell.currentWidget;
-  if (!panel || !panel.content) return null;
-  const cells = panel.content.widgets.filter((c) => c.model.type === "code");
-  const source = (c) => c.model.sharedModel.getSource().trim();
-  const errors = cells.flatMap((c) => c.model.outputs.toJSON())
-    .filter((o) => o.output_type === "error").map((o) => o.ename + ": " + o.evalue);
-  return {
-    cells: cells.filter((c) => source(c)).length,
-    executed: cells.filter((c) => source(c) && c.model.executionCount).length,
-    busy: panel.sessionContext.session?.kernel?.status !== "idle",
-    errors,
-  };
-}"""
 
 
 def _chapters():
